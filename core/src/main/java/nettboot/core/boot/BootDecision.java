@@ -1,0 +1,37 @@
+package nettboot.core.boot;
+
+import java.util.List;
+import nettboot.core.machine.BootProfile;
+
+/** What a machine's iPXE is told to do on this boot. */
+public sealed interface BootDecision {
+
+  /** Why the machine is netbooted. */
+  enum Purpose {
+    /** Install Talos (with {@code talos.halt_if_installed=1} as a safety net). */
+    INSTALL,
+    /** Wipe the system disk once before a reinstall (Talos does not reinstall over an install). */
+    WIPE,
+    /** Erase the machine before decommissioning it. */
+    ERASE
+  }
+
+  /** Hand the machine back to its firmware: the next boot entry (the disk). HTTP 404. */
+  record Localboot(String reason) implements BootDecision {}
+
+  /**
+   * Netboot the profile with extra kernel arguments appended to the profile's command line.
+   *
+   * @param markWipeServed the one-shot wipe/erase is being served: the caller must record it (with
+   *     the machine's version as the optimistic check) before answering
+   */
+  record Netboot(BootProfile profile, Purpose purpose, List<String> extraKernelArgs,
+      boolean markWipeServed) implements BootDecision {
+    public Netboot {
+      extraKernelArgs = List.copyOf(extraKernelArgs);
+    }
+  }
+
+  /** Power the machine off (never boot its old disk). */
+  record PowerOff(String reason) implements BootDecision {}
+}
