@@ -65,12 +65,16 @@ public sealed interface MachineId permits MachineId.Uuid, MachineId.Mac {
     if (text.length() > 64) {
       throw new InvalidInputException("id", "machine id longer than 64 characters");
     }
-    if (UUID_ANY.matcher(text).matches()) {
-      return parseUuid(text);
-    }
-    if (MAC_COLON.matcher(text).matches() || MAC_HYPHEN.matcher(text).matches()
-        || MAC_BARE.matcher(text).matches()) {
-      return parseMac(text);
+    try {
+      if (UUID_ANY.matcher(text).matches()) {
+        return parseUuid(text);
+      }
+      if (MAC_COLON.matcher(text).matches() || MAC_HYPHEN.matcher(text).matches()
+          || MAC_BARE.matcher(text).matches()) {
+        return parseMac(text);
+      }
+    } catch (InvalidInputException e) {
+      throw new InvalidInputException("id", e.getMessage().substring(e.field().length() + 2));
     }
     throw new InvalidInputException("id", "not a SMBIOS UUID (8-4-4-4-12 hex) or a MAC "
         + "(aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff or 12 hex digits): " + printable(text));
