@@ -1,0 +1,190 @@
+package nettboot.cli;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** Machine inventory and lifecycle, through the admin API. */
+@Command(name = "machine", mixinStandardHelpOptions = true,
+    description = {"Enrol machines and drive their lifecycle through the admin API.",
+        "States: New, Provisioning, Active, Reprovision, Maintenance, Decommission, Decommissioned, Failed."},
+    subcommands = {MachineCommand.Enroll.class, MachineCommand.ListMachines.class,
+        MachineCommand.Show.class, MachineCommand.State.class, MachineCommand.History.class,
+        MachineCommand.SetProfile.class})
+final class MachineCommand {
+
+  static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  @Command(name = "enroll", mixinStandardHelpOptions = true,
+      description = "Enrol a machine (state New). Give its SMBIOS UUID and/or MACs.")
+  static final class Enroll implements Runnable {
+    @Mixin AdminOptions admin;
+
+    @Option(names = "--uuid", description = "SMBIOS UUID (as in 'dmidecode -s system-uuid')")
+    String uuid;
+
+    @Option(names = "--mac", description = "A MAC of the machine; repeat for several")
+    List<String> macs;
+
+    @Option(names = "--tenant", required = true, description = "Owning tenant")
+    String tenant;
+
+    @Option(names = "--role", defaultValue = "worker", description = "controlplane or worker (default: ${DEFAULT-VALUE})")
+    String role;
+
+    @Option(names = "--hostname", description = "Node name")
+    String hostname;
+
+    @Option(names = "--profile", description = "Install boot profile (of the same tenant)")
+    String profile;
+
+    @Override
+    public void run() {
+      JsonObject body = new JsonObject().put("tenant", tenant).put("role", role);
+      if (uuid != null) {
+        body.put("uuid", uuid);
+      }
+      if (macs != null) {
+        body.put("macs", new JsonArray(macs));
+      }
+      if (hostname != null) {
+        body.put("hostname", hostname);
+      }
+      if (profile != null) {
+        body.put("profile", profile);
+      }
+      try (AdminClient c = admin.connect()) {
+        JsonObject m = c.post("/v1/admin/machines", body);
+        System.out.println("enrolled " + id(m) + " (tenant " + m.getString("tenant") + ", state "
+            + m.getString("state") + ", key " + m.getString("key") + ")");
+      }
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List machines.")
+  static final class ListMachines implements Runnable {
+    @Mixin AdminOptions admin;
+
+    @Option(names = "--tenant", description = "Only this tenant's machines")
+    String tenant;
+
+    @Override
+    public void run() {
+      try (AdminClient c = admin.connect()) {
+        JsonObject r = c.get("/v1/admin/machines" + (tenant == null ? "" : "?tenant=" + enc(tenant)));
+        JsonArray ms = r.getJsonArray("machines");
+        System.out.printf("%-36s  %-17s  %-12s  %-12s  %-14s  %s%n", "UUID", "MAC", "TENANT", "ROLE", "STATE", "PROFILE");
+        for (int i = 0; i < ms.size(); i++) {
+          JsonObject m = ms.getJsonObject(i);
+          JsonArray macs = m.getJsonArray("macs");
+          System.out.printf("%-36s  %-17s  %-12s  %-12s  %-14s  %s%n",
+              m.getString("uuid", "-"), macs.isEmpty() ? "-" : macs.getString(0),
+              m.getString("tenant"), m.getString("role"), m.getString("state"),
+              m.getString("profile", "-"));
+        }
+        System.out.println(ms.size() + " machine(s)");
+      }
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one machine as JSON.")
+  static final class Show implements Runnable {
+    @Mixin AdminOptions admin;
+
+    @Parameters(index = "0", paramLabel = "ID", description = "SMBIOS UUID or any enrolled MAC")
+    String id;
+
+    @Override
+    public void run() {
+      try (AdminClient c = admin.connect()) {
+        System.out.println(c.get("/v1/admin/machines/" + enc(id)).encodePrettily());
+      }
+    }
+  }
+
+  @Command(name = "state", mixinStandardHelpOptions = true,
+      description = {"Move a machine to another lifecycle state (one transaction with a history row).",
+          "An illegal transition is refused with the list of legal ones."})
+  static final class State implements Runnable {
+    @Mixin AdminOptions admin;
+
+    @Parameters(index = "0", paramLabel = "ID", description = "SMBIOS UUID or any enrolled MAC")
+    String id;
+
+    @Parameters(index = "1", paramLabel = "STATE", description = "Target state, e.g. Reprovision")
+    String state;
+
+    @Option(names = "--reason", defaultValue = "", description = "Why (kept in the history)")
+    String reason;
+
+    @Option(names = "--expected-version", description = "Refuse unless the machine is still at this version")
+    Long expectedVersion;
+
+    @Override
+    public void run() {
+      JsonObject body = new JsonObject().put("state", state).put("reason", reason);
+      if (expectedVersion != null) {
+        body.put("expectedVersion", expectedVersion);
+      }
+      try (AdminClient c = admin.connect()) {
+        JsonObject m = c.put("/v1/admin/machines/" + enc(id) + "/state", body);
+        System.out.println(id(m) + " is now " + m.getString("state") + " (version "
+            + m.getLong("version") + ")");
+      }
+    }
+  }
+
+  @Command(name = "history", mixinStandardHelpOptions = true, description = "Show a machine's transitions, oldest first.")
+  static final class History implements Runnable {
+    @Mixin AdminOptions admin;
+
+    @Parameters(index = "0", paramLabel = "ID", description = "SMBIOS UUID or any enrolled MAC")
+    String id;
+
+    @Override
+    public void run() {
+      try (AdminClient c = admin.connect()) {
+        JsonArray h = c.get("/v1/admin/machines/" + enc(id) + "/history").getJsonArray("history");
+        System.out.printf("%-24s  %-14s  %-14s  %-40s  %s%n", "AT", "FROM", "TO", "ACTOR", "REASON");
+        for (int i = 0; i < h.size(); i++) {
+          JsonObject e = h.getJsonObject(i);
+          System.out.printf("%-24s  %-14s  %-14s  %-40s  %s%n", e.getString("at"),
+              e.getString("from", "-"), e.getString("to"), e.getString("actor"), e.getString("reason"));
+        }
+      }
+    }
+  }
+
+  @Command(name = "set-profile", mixinStandardHelpOptions = true, description = "Change a machine's install profile.")
+  static final class SetProfile implements Runnable {
+    @Mixin AdminOptions admin;
+
+    @Parameters(index = "0", paramLabel = "ID", description = "SMBIOS UUID or any enrolled MAC")
+    String id;
+
+    @Parameters(index = "1", paramLabel = "PROFILE", description = "Profile name, or '-' to clear")
+    String profile;
+
+    @Override
+    public void run() {
+      JsonObject body = new JsonObject().put("profile", "-".equals(profile) ? null : profile);
+      try (AdminClient c = admin.connect()) {
+        JsonObject m = c.put("/v1/admin/machines/" + enc(id) + "/profile", body);
+        System.out.println(id(m) + " now installs profile " + m.getString("profile", "(none)"));
+      }
+    }
+  }
+
+  static String id(JsonObject m) {
+    String uuid = m.getString("uuid");
+    return uuid != null ? uuid : m.getJsonArray("macs").getString(0);
+  }
+}

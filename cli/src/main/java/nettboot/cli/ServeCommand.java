@@ -1,0 +1,75 @@
+package nettboot.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import nettboot.edge.ListenAddress;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs the metadata server in the foreground until SIGINT/SIGTERM. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = {"Run the metadata server: boot listener (iPXE, mTLS with tenant certificates),",
+        "config listener (Talos, server-only TLS), admin API (mTLS with admin certificates) and",
+        "ops listener (plain HTTP: /metrics, /healthz, /readyz). Logs are JSON lines on stdout.",
+        "IPv6 literals go in brackets: [::1]:8443, [::]:443."})
+final class ServeCommand implements Runnable {
+  @Option(names = "--pki", required = true, description = "PKI directory made by 'pki init'")
+  Path pki;
+
+  @Option(names = "--data", required = true,
+      description = "Data directory: SQLite database (unless --postgres) and artifact blobs")
+  Path data;
+
+  @Option(names = "--boot-listen", defaultValue = "[::]:443", description = "Boot listener (default: ${DEFAULT-VALUE})")
+  String bootListen;
+
+  @Option(names = "--config-listen", defaultValue = "[::]:8443", description = "Config listener (default: ${DEFAULT-VALUE})")
+  String configListen;
+
+  @Option(names = "--admin-listen", defaultValue = "[::1]:9443", description = "Admin API listener (default: ${DEFAULT-VALUE})")
+  String adminListen;
+
+  @Option(names = "--ops-listen", defaultValue = "[::1]:9090", description = "Ops listener, plain HTTP (default: ${DEFAULT-VALUE})")
+  String opsListen;
+
+  @Option(names = "--postgres", defaultValue = "${env:NETTBOOT_POSTGRES_URL}",
+      description = {"PostgreSQL URL postgresql://user:password@host:port/db for several replicas",
+          "(default: $NETTBOOT_POSTGRES_URL; prefer the variable: the command line is visible to",
+          "other users). Without it the store is SQLite under --data."})
+  String postgres;
+
+  @Option(names = "--event-loops", defaultValue = "0", description = "Event loops (default: one per core)")
+  int eventLoops;
+
+  @Option(names = "--no-access-log", description = "Do not log one line per request")
+  boolean noAccessLog;
+
+  @Override
+  public void run() {
+    ServerRuntime.Settings s = new ServerRuntime.Settings(pki, data,
+        ListenAddress.parse("--boot-listen", bootListen),
+        ListenAddress.parse("--config-listen", configListen),
+        ListenAddress.parse("--admin-listen", adminListen),
+        ListenAddress.parse("--ops-listen", opsListen),
+        postgres, eventLoops, !noAccessLog);
+    ServerRuntime runtime = ServerRuntime.start(s);
+    runUntilSignal(runtime);
+  }
+
+  /** Blocks until the JVM is asked to stop, then closes the runtime. */
+  static void runUntilSignal(ServerRuntime runtime) {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        runtime.close();
+      } finally {
+        stopped.countDown();
+      }
+    }, "nettboot-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

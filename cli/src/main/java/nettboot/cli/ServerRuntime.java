@@ -1,0 +1,97 @@
+package nettboot.cli;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.io.IOException;
+import nettboot.core.error.InvalidInputException;
+import nettboot.core.pki.EmbeddedCa;
+import nettboot.core.store.MachineStore;
+import nettboot.core.store.StoreFactory;
+import nettboot.edge.EdgeConfig;
+import nettboot.edge.JsonLog;
+import nettboot.edge.ListenAddress;
+import nettboot.edge.MetadataServer;
+
+/** A running metadata server with its Vert.x instance, store and log; closes them in order. */
+final class ServerRuntime implements AutoCloseable {
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  final Vertx vertx;
+  final MachineStore store;
+  final MetadataServer server;
+  final JsonLog log;
+  final EdgeConfig config;
+
+  private ServerRuntime(Vertx vertx, MachineStore store, MetadataServer server, JsonLog log, EdgeConfig config) {
+    this.vertx = vertx;
+    this.store = store;
+    this.server = server;
+    this.log = log;
+    this.config = config;
+  }
+
+  /** What 'serve' needs; validated by {@link #start}. */
+  record Settings(Path pki, Path data, ListenAddress boot, ListenAddress configListen,
+      ListenAddress admin, ListenAddress ops, String postgresUrl, int eventLoops, boolean accessLog) {}
+
+  static ServerRuntime start(Settings s) {
+    EmbeddedCa ca = EmbeddedCa.load(s.pki());
+    try {
+      Files.createDirectories(s.data());
+    } catch (IOException e) {
+      throw new InvalidInputException("--data", "cannot create " + s.data() + ": " + e.getMessage());
+    }
+    EdgeConfig base = EdgeConfig.of(s.boot(), s.configListen(), s.admin(), s.ops(),
+        ca.serverCertPath(), ca.serverKeyPath(), ca.rootCertPath(), ca.bootDomain(),
+        s.data().resolve("artifacts"));
+    int loops = s.eventLoops() > 0 ? s.eventLoops() : base.eventLoops();
+    EdgeConfig config = new EdgeConfig(base.boot(), base.config(), base.admin(), base.ops(),
+        base.serverCert(), base.serverKey(), base.clientCa(), base.bootDomain(), base.artifactDir(),
+        loops, base.maxAdminBodyBytes(), base.maxArtifactBytes(), base.idleTimeout(),
+        base.handshakeTimeout(), s.accessLog());
+    JsonLog log = new JsonLog(System.out);
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+    MachineStore store = null;
+    try {
+      store = s.postgresUrl() == null || s.postgresUrl().isBlank()
+          ? StoreFactory.sqlite(vertx, s.data())
+          : StoreFactory.postgres(vertx, s.postgresUrl());
+      Await.result(store.migrate(), START_TIMEOUT, "database migration");
+      MetadataServer server = Await.result(
+          MetadataServer.start(vertx, config, store, log, Clock.systemUTC()), START_TIMEOUT,
+          "starting the listeners");
+      log.info("server_started", java.util.Map.of(
+          "boot", new ListenAddress(config.boot().host(), server.bootPort()).toString(),
+          "config", new ListenAddress(config.config().host(), server.configPort()).toString(),
+          "admin", new ListenAddress(config.admin().host(), server.adminPort()).toString(),
+          "ops", new ListenAddress(config.ops().host(), server.opsPort()).toString(),
+          "store", s.postgresUrl() == null || s.postgresUrl().isBlank() ? "sqlite" : "postgresql",
+          "event_loops", loops,
+          "boot_domain", ca.bootDomain()));
+      return new ServerRuntime(vertx, store, server, log, config);
+    } catch (RuntimeException e) {
+      if (store != null) {
+        store.close();
+      }
+      Await.result(vertx.close(), Duration.ofSeconds(10), "stopping Vert.x");
+      log.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      Await.result(server.close(), Duration.ofSeconds(10), "stopping the listeners");
+    } finally {
+      store.close();
+      Await.result(vertx.close(), Duration.ofSeconds(10), "stopping Vert.x");
+      log.info("server_stopped", java.util.Map.of());
+      log.close();
+    }
+  }
+}

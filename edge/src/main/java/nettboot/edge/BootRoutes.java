@@ -1,0 +1,142 @@
+package nettboot.edge;
+
+import io.vertx.core.Future;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+import nettboot.core.boot.BootDecider;
+import nettboot.core.boot.BootDecision;
+import nettboot.core.boot.IpxeScript;
+import nettboot.core.error.ConflictException;
+import nettboot.core.machine.BootProfile;
+import nettboot.core.machine.Machine;
+import nettboot.core.machine.MachineId;
+import nettboot.core.pki.ClientIdentity;
+
+/**
+ * The boot listener: {@code GET /v1/boot/{id}} answers iPXE with a script (200) or "boot your
+ * disk" (404), and {@code GET|HEAD /v1/artifacts/{name}}. Only tenant certificates are served;
+ * a tenant sees only its own machines, and another tenant's machine looks exactly like an unknown
+ * one.
+ */
+final class BootRoutes {
+  static final String LISTENER = "boot";
+  /** One body for unknown, foreign and localboot machines, so none can be told apart. */
+  static final String LOCALBOOT_BODY = "no netboot for this machine: boot the local disk";
+  private static final int MAX_DECISION_ATTEMPTS = 3;
+
+  private final EdgeServices services;
+
+  BootRoutes(EdgeServices services) {
+    this.services = services;
+  }
+
+  Router router(io.vertx.core.Vertx vertx) {
+    Router router = Router.router(vertx);
+    router.route().handler(ctx -> RequestScope.install(ctx, LISTENER, services));
+    router.route().handler(this::requireTenant);
+    router.get("/v1/boot/:id").handler(this::boot);
+    ArtifactRoutes artifacts = new ArtifactRoutes(services);
+    router.get("/v1/artifacts/:name").handler(artifacts::serve);
+    router.head("/v1/artifacts/:name").handler(artifacts::serve);
+    TextErrors.install(router, services);
+    return router;
+  }
+
+  private void requireTenant(RoutingContext ctx) {
+    RequestScope scope = RequestScope.of(ctx);
+    ClientIdentity who = PeerIdentity.of(ctx.request().connection(), services.config().bootDomain());
+    if (who instanceof ClientIdentity.Tenant t) {
+      scope.tenant = t.name();
+      scope.actor = t.subject();
+      ctx.next();
+      return;
+    }
+    scope.note = "not a tenant certificate";
+    HttpErrors.sendText(ctx.response(), 403, "forbidden: the boot listener serves tenant certificates only");
+  }
+
+  private void boot(RoutingContext ctx) {
+    RequestScope scope = RequestScope.of(ctx);
+    scope.endpoint = "boot";
+    long t0 = System.nanoTime();
+    MachineId id;
+    try {
+      id = MachineId.parse(ctx.pathParam("id"));
+    } catch (RuntimeException e) {
+      services.metrics().decision("bad_request", System.nanoTime() - t0);
+      TextErrors.fail(ctx, services, e);
+      return;
+    }
+    String baseUrl = baseUrl(ctx);
+    decide(scope.tenant, id, baseUrl, 1).onComplete(ar -> {
+      if (ar.failed()) {
+        services.metrics().decision("error", System.nanoTime() - t0);
+        TextErrors.fail(ctx, services, ar.cause());
+        return;
+      }
+      Answer a = ar.result();
+      services.metrics().decision(a.outcome, System.nanoTime() - t0);
+      scope.note = a.outcome;
+      if (a.script == null) {
+        HttpErrors.sendText(ctx.response(), 404, LOCALBOOT_BODY);
+      } else {
+        ctx.response().putHeader("content-type", "text/plain; charset=utf-8")
+            .putHeader("cache-control", "no-store")
+            .end(a.script);
+      }
+    });
+  }
+
+  private record Answer(String outcome, String script) {}
+
+  private Future<Answer> decide(String tenant, MachineId id, String baseUrl, int attempt) {
+    return services.store().findForTenant(tenant, id).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.succeededFuture(new Answer("unknown", null));
+      }
+      Machine m = found.get();
+      Future<Optional<BootProfile>> profile = m.profile() == null
+          ? Future.succeededFuture(Optional.empty())
+          : services.store().profile(m.profile());
+      return profile.compose(p -> {
+        BootDecision d = BootDecider.decide(m, p);
+        return switch (d) {
+          case BootDecision.Localboot l -> Future.succeededFuture(new Answer("localboot", null));
+          case BootDecision.PowerOff off ->
+              Future.succeededFuture(new Answer("poweroff", IpxeScript.powerOff(m, off.reason())));
+          case BootDecision.Netboot n -> {
+            String script = IpxeScript.netboot(m, n, baseUrl);
+            String outcome = n.purpose().name().toLowerCase(java.util.Locale.ROOT);
+            if (!n.markWipeServed()) {
+              yield Future.succeededFuture(new Answer(outcome, script));
+            }
+            // The one-shot wipe is recorded before it is served; if another boot of the same
+            // machine raced us, decide again on the fresh record.
+            yield services.store().markWipeServed(m.key(), m.version(), services.clock().instant())
+                .map(x -> new Answer(outcome, script))
+                .recover(e -> e instanceof ConflictException && attempt < MAX_DECISION_ATTEMPTS
+                    ? decide(tenant, id, baseUrl, attempt + 1)
+                    : Future.failedFuture(e));
+          }
+        };
+      });
+    });
+  }
+
+  /**
+   * The URL base of the address this request arrived on (the anycast address in production), so
+   * kernel and initrd come from the same replica and address that answered.
+   */
+  static String baseUrl(RoutingContext ctx) {
+    SocketAddress local = ctx.request().connection().localAddress();
+    String host = local.hostAddress();
+    int zone = host.indexOf('%');
+    if (host.contains(":")) {
+      host = "[" + (zone >= 0 ? host.substring(0, zone) + "%25" + host.substring(zone + 1) : host) + "]";
+    }
+    int port = local.port();
+    return "https://" + host + (port == 443 ? "" : ":" + port);
+  }
+}

@@ -1,0 +1,96 @@
+package nettboot.edge;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import nettboot.core.error.InvalidInputException;
+
+/**
+ * The metadata server's configuration: one validated record built at start-up.
+ *
+ * @param boot boot listener (iPXE: mTLS with tenant certificates)
+ * @param config config listener (Talos: server-only TLS)
+ * @param admin admin API listener (mTLS with admin certificates)
+ * @param ops ops listener (plain HTTP: metrics, health); keep it on a management address
+ * @param serverCert PEM chain: server leaf then the root (iPXE needs the root sent)
+ * @param serverKey PEM private key of the server certificate
+ * @param clientCa PEM root CA that issues tenant and admin client certificates
+ * @param bootDomain tenants are {@code CN=<tenant>.<bootDomain>}
+ * @param artifactDir where artifact blobs live
+ * @param eventLoops number of event loops (defaults to the number of cores)
+ */
+public record EdgeConfig(
+    ListenAddress boot,
+    ListenAddress config,
+    ListenAddress admin,
+    ListenAddress ops,
+    Path serverCert,
+    Path serverKey,
+    Path clientCa,
+    String bootDomain,
+    Path artifactDir,
+    int eventLoops,
+    long maxAdminBodyBytes,
+    long maxArtifactBytes,
+    Duration idleTimeout,
+    Duration handshakeTimeout,
+    boolean accessLog) {
+
+  public static final long DEFAULT_MAX_ADMIN_BODY = 1 << 20;
+  public static final long DEFAULT_MAX_ARTIFACT = 16L << 30;
+
+  public EdgeConfig {
+    Objects.requireNonNull(boot, "boot");
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(admin, "admin");
+    Objects.requireNonNull(ops, "ops");
+    requireReadable("server certificate", serverCert);
+    requireReadable("server key", serverKey);
+    requireReadable("client CA", clientCa);
+    if (bootDomain == null || bootDomain.isBlank()) {
+      throw new InvalidInputException("boot-domain", "missing");
+    }
+    Objects.requireNonNull(artifactDir, "artifactDir");
+    if (eventLoops < 1 || eventLoops > 256) {
+      throw new InvalidInputException("event-loops", eventLoops + " is outside 1..256");
+    }
+    if (maxAdminBodyBytes < 1024) {
+      throw new InvalidInputException("max-admin-body", "at least 1024 bytes");
+    }
+    if (maxArtifactBytes < 1) {
+      throw new InvalidInputException("max-artifact-size", "must be positive");
+    }
+    if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+      throw new InvalidInputException("idle-timeout", "must be positive");
+    }
+    if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+      throw new InvalidInputException("handshake-timeout", "must be positive");
+    }
+  }
+
+  /** Defaults for everything but addresses and files. */
+  public static EdgeConfig of(ListenAddress boot, ListenAddress config, ListenAddress admin,
+      ListenAddress ops, Path serverCert, Path serverKey, Path clientCa, String bootDomain,
+      Path artifactDir) {
+    return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
+        artifactDir, Math.max(1, Runtime.getRuntime().availableProcessors()),
+        DEFAULT_MAX_ADMIN_BODY, DEFAULT_MAX_ARTIFACT, Duration.ofSeconds(60),
+        Duration.ofSeconds(10), true);
+  }
+
+  public EdgeConfig withAccessLog(boolean on) {
+    return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
+        artifactDir, eventLoops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
+        handshakeTimeout, on);
+  }
+
+  private static void requireReadable(String what, Path p) {
+    if (p == null) {
+      throw new InvalidInputException(what, "missing");
+    }
+    if (!Files.isReadable(p)) {
+      throw new InvalidInputException(what, p + " does not exist or is not readable");
+    }
+  }
+}

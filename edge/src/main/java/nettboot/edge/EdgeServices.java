@@ -1,0 +1,15 @@
+package nettboot.edge;
+
+import java.time.Clock;
+import nettboot.core.artifact.ArtifactStore;
+import nettboot.core.store.MachineStore;
+
+/** What every listener instance shares: configuration, store, artifacts, metrics, log, clock. */
+record EdgeServices(
+    EdgeConfig config,
+    MachineStore store,
+    ArtifactStore artifacts,
+    Metrics metrics,
+    JsonLog log,
+    Clock clock,
+    CertificateStatus certificates) {}

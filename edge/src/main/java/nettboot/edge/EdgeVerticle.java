@@ -1,0 +1,65 @@
+package nettboot.edge;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One instance of the four listeners on one event loop. The server deploys one instance per event
+ * loop; Vert.x spreads accepted connections over them.
+ */
+final class EdgeVerticle extends VerticleBase {
+  private final EdgeServices services;
+  private final Ports ports;
+  final List<HttpServer> servers = new ArrayList<>();
+
+  /** The ports to bind (0 = pick one: only for the first instance). */
+  record Ports(int boot, int config, int admin, int ops) {}
+
+  EdgeVerticle(EdgeServices services, Ports ports) {
+    this.services = services;
+    this.ports = ports;
+  }
+
+  @Override
+  public Future<?> start() {
+    EdgeConfig c = services.config();
+    return Future.all(
+        listen(BootRoutes.LISTENER, TlsOptions.tls(c, c.boot(), true).setPort(ports.boot()),
+            new BootRoutes(services).router(vertx)),
+        listen(ConfigRoutes.LISTENER, TlsOptions.tls(c, c.config(), false).setPort(ports.config()),
+            new ConfigRoutes(services).router(vertx)),
+        listen(AdminRoutes.LISTENER, TlsOptions.tls(c, c.admin(), true).setPort(ports.admin()),
+            new AdminRoutes(services).router(vertx)),
+        listen(OpsRoutes.LISTENER, TlsOptions.base(c, c.ops()).setPort(ports.ops()),
+            new OpsRoutes(services).router(vertx)));
+  }
+
+  private Future<HttpServer> listen(String listener, HttpServerOptions options, Router router) {
+    HttpServer server = vertx.createHttpServer(options)
+        .requestHandler(router)
+        .exceptionHandler(t -> services.metrics().handshakeFailure(listener, kind(t)));
+    servers.add(server);
+    return server.listen().recover(e -> Future.failedFuture(new nettboot.core.error.UnavailableException(
+        "cannot listen for " + listener + " on " + new ListenAddress(options.getHost(), options.getPort())
+            + ": " + e.getMessage(), e)));
+  }
+
+  Ports actualPorts() {
+    return new Ports(servers.get(0).actualPort(), servers.get(1).actualPort(),
+        servers.get(2).actualPort(), servers.get(3).actualPort());
+  }
+
+  private static String kind(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String name = root.getClass().getSimpleName();
+    return name.isEmpty() ? "unknown" : name;
+  }
+}
