@@ -1,0 +1,198 @@
+package nettboot.edge;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import nettboot.core.pki.EmbeddedCa;
+import nettboot.core.store.MachineStore;
+import nettboot.core.store.StoreFactory;
+
+/**
+ * A real metadata server for tests: generated PKI, SQLite (or a given store), every listener on
+ * an ephemeral port of [::1], and mTLS clients for tenants and admins.
+ */
+public final class EdgeFixture implements AutoCloseable {
+  public static final String DOMAIN = "boot.test.nett";
+  public final Path dir;
+  public final EmbeddedCa ca;
+  public final Vertx vertx;
+  public final MachineStore store;
+  public final MetadataServer server;
+  public final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+  private final JsonLog log;
+  private final List<WebClient> clients = new ArrayList<>();
+
+  public EdgeFixture(Path dir) {
+    this(dir, null);
+  }
+
+  /** @param storeFactory null for SQLite under dir/data */
+  public EdgeFixture(Path dir, java.util.function.Function<Vertx, MachineStore> storeFactory) {
+    this.dir = dir;
+    this.ca = EmbeddedCa.init(dir.resolve("pki"), DOMAIN, List.of("::1", "127.0.0.1"), Clock.systemUTC());
+    for (String t : List.of("acme", "globex", "initech")) {
+      ca.issueTenant(t);
+    }
+    ca.issueAdmin("operator");
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    this.store = storeFactory == null ? StoreFactory.sqlite(vertx, dir.resolve("data")) : storeFactory.apply(vertx);
+    await(store.migrate());
+    ListenAddress any = new ListenAddress("::1", 0);
+    EdgeConfig config = EdgeConfig.of(any, any, any, any, ca.serverCertPath(), ca.serverKeyPath(),
+        ca.rootCertPath(), DOMAIN, dir.resolve("data").resolve("artifacts"));
+    this.log = new JsonLog(new PrintStream(logBytes, true));
+    this.server = await(MetadataServer.start(vertx, config, store, log, Clock.systemUTC()));
+  }
+
+  public static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("future failed: " + e, e);
+    }
+  }
+
+  /** Options of a client presenting the given certificate (null: none), trusting the root. */
+  public WebClientOptions options(Path cert, Path key) {
+    WebClientOptions o = new WebClientOptions().setSsl(true).setVerifyHost(true)
+        .setTrustOptions(new PemTrustOptions().addCertPath(ca.rootCertPath().toString()))
+        .setConnectTimeout(10_000).setKeepAlive(true);
+    if (cert != null) {
+      o.setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(key.toString()));
+    }
+    return o;
+  }
+
+  public WebClient client(WebClientOptions o) {
+    WebClient c = WebClient.create(vertx, o);
+    clients.add(c);
+    return c;
+  }
+
+  public WebClient tenant(String t) {
+    return client(options(ca.tenantCertPath(t), ca.tenantKeyPath(t)));
+  }
+
+  /** A client speaking like iPXE 2.0: TLS 1.2 only, ECDHE-ECDSA-AES128-GCM-SHA256. */
+  public WebClient ipxeLike(String t) {
+    WebClientOptions o = options(ca.tenantCertPath(t), ca.tenantKeyPath(t));
+    o.setEnabledSecureTransportProtocols(java.util.Set.of("TLSv1.2"));
+    o.addEnabledCipherSuite("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+    return client(o);
+  }
+
+  public WebClient admin() {
+    return client(options(ca.adminCertPath("operator"), ca.adminKeyPath("operator")));
+  }
+
+  public String bootUrl(String path) {
+    return "https://[::1]:" + server.bootPort() + path;
+  }
+
+  public String adminUrl(String path) {
+    return "https://[::1]:" + server.adminPort() + path;
+  }
+
+  public String opsUrl(String path) {
+    return "http://[::1]:" + server.opsPort() + path;
+  }
+
+  public HttpResponse<Buffer> get(WebClient c, String url) {
+    return await(c.getAbs(url).send());
+  }
+
+  public HttpResponse<Buffer> send(HttpRequest<Buffer> r) {
+    return await(r.send());
+  }
+
+  public HttpResponse<Buffer> adminJson(HttpMethod m, String path, JsonObject body) {
+    HttpRequest<Buffer> r = admin().requestAbs(m, adminUrl(path));
+    return await(body == null ? r.send() : r.sendJsonObject(body));
+  }
+
+  /** Uploads bytes as an artifact through the admin API and asserts success. */
+  public JsonObject uploadArtifact(String name, byte[] bytes) {
+    HttpResponse<Buffer> r = await(admin().putAbs(adminUrl("/v1/admin/artifacts/" + name))
+        .putHeader("content-type", "application/octet-stream").sendBuffer(Buffer.buffer(bytes)));
+    if (r.statusCode() != 200) {
+      throw new AssertionError("upload failed: " + r.statusCode() + " " + r.bodyAsString());
+    }
+    return r.bodyAsJsonObject();
+  }
+
+  /** Uploads demo artifacts and creates profile "p-TENANT" for the tenant. */
+  public void profileFor(String tenant) {
+    uploadArtifact("vmlinuz", "kernel-bytes".getBytes());
+    uploadArtifact("initrd.img", "initrd-bytes".getBytes());
+    HttpResponse<Buffer> r = adminJson(HttpMethod.PUT, "/v1/admin/profiles/p-" + tenant, new JsonObject()
+        .put("tenant", tenant).put("kernel", "vmlinuz").put("initrd", "initrd.img")
+        .put("cmdline", "console=ttyS0 talos.platform=metal"));
+    if (r.statusCode() != 200) {
+      throw new AssertionError("profile failed: " + r.bodyAsString());
+    }
+  }
+
+  /** Enrols a machine with a profile and moves it to the given states in order. */
+  public JsonObject enroll(String tenant, String uuid, String mac, String... states) {
+    JsonObject body = new JsonObject().put("tenant", tenant).put("role", "worker")
+        .put("profile", "p-" + tenant);
+    if (uuid != null) {
+      body.put("uuid", uuid);
+    }
+    if (mac != null) {
+      body.put("macs", new io.vertx.core.json.JsonArray().add(mac));
+    }
+    HttpResponse<Buffer> r = adminJson(HttpMethod.POST, "/v1/admin/machines", body);
+    if (r.statusCode() != 201) {
+      throw new AssertionError("enrol failed: " + r.statusCode() + " " + r.bodyAsString());
+    }
+    JsonObject m = r.bodyAsJsonObject();
+    String id = uuid != null ? uuid : mac;
+    for (String s : states) {
+      HttpResponse<Buffer> t = adminJson(HttpMethod.PUT, "/v1/admin/machines/" + id + "/state",
+          new JsonObject().put("state", s).put("reason", "test"));
+      if (t.statusCode() != 200) {
+        throw new AssertionError("transition to " + s + " failed: " + t.bodyAsString());
+      }
+      m = t.bodyAsJsonObject();
+    }
+    return m;
+  }
+
+  public String logs() {
+    return logBytes.toString();
+  }
+
+  @Override
+  public void close() {
+    clients.forEach(WebClient::close);
+    try {
+      await(server.close());
+    } finally {
+      store.close();
+      await(vertx.close());
+      log.close();
+    }
+  }
+
+  public static Duration timeout() {
+    return Duration.ofSeconds(60);
+  }
+}
