@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,7 +149,9 @@ public final class SqlMachineStore implements MachineStore {
 
   @Override
   public Future<Machine> enroll(Enrollment e, String actor, Instant now) {
-    requireActor(actor);
+    if (actor == null || actor.isBlank()) {
+      return Future.failedFuture(missingActor());
+    }
     long at = now.toEpochMilli();
     Machine machine = new Machine(java.util.UUID.randomUUID().toString(), e.uuid(), e.macs(),
         e.tenant(), e.role(), e.hostname(), e.profile(), MachineState.NEW, 1, false,
@@ -190,9 +193,15 @@ public final class SqlMachineStore implements MachineStore {
     return chain;
   }
 
+  /** Inserts the MACs in sorted order, so that racing enrolments lock them in the same order. */
   private static Future<Void> insertMacs(SqlConnection conn, Machine m) {
-    Future<Void> chain = Future.succeededFuture();
+    List<Integer> order = new ArrayList<>();
     for (int i = 0; i < m.macs().size(); i++) {
+      order.add(i);
+    }
+    order.sort(Comparator.comparing(i -> m.macs().get(i).value()));
+    Future<Void> chain = Future.succeededFuture();
+    for (int i : order) {
       Map<String, Object> p = Map.of("mac", m.macs().get(i).value(), "key", m.key(), "pos", i);
       chain = chain.compose(v -> update(conn, "INSERT INTO machine_macs (mac, machine_key,"
           + " position) VALUES (#{mac}, #{key}, #{pos})", p).mapEmpty());
@@ -240,7 +249,9 @@ public final class SqlMachineStore implements MachineStore {
   @Override
   public Future<Machine> transition(MachineId id, MachineState to, OptionalLong expectedVersion,
       String actor, String reason, Instant now) {
-    requireActor(actor);
+    if (actor == null || actor.isBlank()) {
+      return Future.failedFuture(missingActor());
+    }
     Instant at = Instant.ofEpochMilli(now.toEpochMilli());
     Future<Machine> f = inTransaction(conn -> require(conn, id)
         .compose(current -> {
@@ -402,10 +413,8 @@ public final class SqlMachineStore implements MachineStore {
     return p;
   }
 
-  private static void requireActor(String actor) {
-    if (actor == null || actor.isBlank()) {
-      throw new InvalidInputException("actor", "missing; every change names who made it");
-    }
+  private static InvalidInputException missingActor() {
+    return new InvalidInputException("actor", "missing; every change names who made it");
   }
 
   // ---------------------------------------------------------------- profiles
@@ -536,9 +545,10 @@ public final class SqlMachineStore implements MachineStore {
             } catch (RuntimeException e) {
               done = Future.failedFuture(e);
             }
-            return done.compose(
-                result -> conn.query("COMMIT").execute().map(result),
-                failure -> conn.query("ROLLBACK").execute()
+            return done
+                .compose(result -> conn.query("COMMIT").execute().map(result))
+                // also after a failed COMMIT: the connection goes back to the pool clean
+                .recover(failure -> conn.query("ROLLBACK").execute()
                     .transform(rolledBack -> Future.<T>failedFuture(failure)));
           }));
     };
@@ -577,6 +587,9 @@ public final class SqlMachineStore implements MachineStore {
     if (isUniqueViolation(e)) {
       return new ConflictException(conflict);
     }
+    if (isConcurrencyFailure(e)) {
+      return new ConflictException(conflict + " (concurrent change); retry");
+    }
     String detail = e.getMessage() == null ? e.getClass().getSimpleName()
         : e.getMessage().lines().findFirst().orElse("");
     if (detail.length() > 200) {
@@ -584,6 +597,17 @@ public final class SqlMachineStore implements MachineStore {
     }
     return new UnavailableException(
         "inventory database (" + dialect.name().toLowerCase() + ") failed: " + detail, e);
+  }
+
+  /** PostgreSQL serialization failure or deadlock: a concurrent writer won; a retry may succeed. */
+  static boolean isConcurrencyFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof DatabaseException db
+          && ("40001".equals(db.getSqlState()) || "40P01".equals(db.getSqlState()))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** PostgreSQL SQLSTATE 23505, or SQLite's UNIQUE / PRIMARY KEY constraint failure. */

@@ -7,6 +7,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.PoolOptions;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import nettboot.core.error.InvalidInputException;
 import nettboot.core.machine.MachineId;
@@ -31,8 +32,13 @@ public final class StoreFactory {
    * connection: SQLite has a single writer anyway, and the store's transactions begin IMMEDIATE,
    * so writers queue on SQLite's lock (also against another process on the same file) instead of
    * failing with SQLITE_BUSY.
+   *
+   * @throws InvalidInputException (field "dataDir") when the directory does not exist
    */
   public static MachineStore sqlite(Vertx vertx, Path dataDir) {
+    if (!Files.isDirectory(dataDir)) {
+      throw new InvalidInputException("dataDir", dataDir + " is not a directory");
+    }
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);

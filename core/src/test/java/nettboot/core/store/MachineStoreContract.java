@@ -192,6 +192,16 @@ abstract class MachineStoreContract {
   }
 
   @Test
+  void changesWithoutAnActorAreInvalidInput() throws Exception {
+    MachineId.Uuid id = uuid();
+    assertThat(failure(store.enroll(enrollment(tenant(), id, List.of()), " ", now())))
+        .isInstanceOf(InvalidInputException.class);
+    await(store.enroll(enrollment(tenant(), id, List.of()), ACTOR, now()));
+    assertThat(failure(store.transition(id, MachineState.PROVISIONING, OptionalLong.empty(), null,
+        "", now()))).isInstanceOf(InvalidInputException.class);
+  }
+
+  @Test
   void unknownIdsAreNotFound() throws Exception {
     assertThat(await(store.find(uuid()))).isEmpty();
     assertThat(await(store.find(mac()))).isEmpty();
