@@ -12,6 +12,7 @@ import nettboot.core.error.ConflictException;
 import nettboot.core.machine.BootProfile;
 import nettboot.core.machine.Machine;
 import nettboot.core.machine.MachineId;
+import nettboot.core.pki.Addresses;
 import nettboot.core.pki.ClientIdentity;
 
 /**
@@ -131,12 +132,23 @@ final class BootRoutes {
    */
   static String baseUrl(RoutingContext ctx) {
     SocketAddress local = ctx.request().connection().localAddress();
-    String host = local.hostAddress();
+    return URL_BASES.computeIfAbsent(local.hostAddress() + "|" + local.port(),
+        k -> urlBase(local.hostAddress(), local.port()));
+  }
+
+  /** Local addresses are few (the anycast address, loopback): cache their rendered form. */
+  private static final java.util.concurrent.ConcurrentHashMap<String, String> URL_BASES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  static String urlBase(String hostAddress, int port) {
+    String host = hostAddress;
     int zone = host.indexOf('%');
-    if (host.contains(":")) {
-      host = "[" + (zone >= 0 ? host.substring(0, zone) + "%25" + host.substring(zone + 1) : host) + "]";
+    String zoneSuffix = zone >= 0 ? "%25" + host.substring(zone + 1) : "";
+    String bare = zone >= 0 ? host.substring(0, zone) : host;
+    if (bare.contains(":")) {
+      // RFC 5952 form (fd00::1, not fd00:0:0:0:0:0:0:1), as operators and iPXE write it.
+      host = "[" + Addresses.ipLiteral(bare).map(Addresses::canonical).orElse(bare) + zoneSuffix + "]";
     }
-    int port = local.port();
     return "https://" + host + (port == 443 ? "" : ":" + port);
   }
 }

@@ -68,7 +68,7 @@ public record ByteRange(long first, long last) {
         return WHOLE;
       }
       long first = Long.parseLong(a);
-      long last = b.isEmpty() ? size - 1 : Long.parseLong(b);
+      long last = b.isEmpty() ? Long.MAX_VALUE : Long.parseLong(b);
       if (last < first) {
         return WHOLE; // syntactically invalid: ignore
       }

@@ -27,8 +27,8 @@ public final class MetadataServer {
   }
 
   /**
-   * Starts the listeners. The store must be migrated already. The first instance binds the
-   * configured ports (0 = any free port); the others share the ports it got.
+   * Starts the listeners, one instance per event loop sharing each port. The store must be
+   * migrated already. Port 0 means "a free port chosen at start-up" (tests, labs).
    */
   public static Future<MetadataServer> start(Vertx vertx, EdgeConfig config, MachineStore store,
       JsonLog log, Clock clock) {
@@ -37,21 +37,28 @@ public final class MetadataServer {
       ArtifactStore artifacts = new ArtifactStore(config.artifactDir());
       CertificateStatus certs = new CertificateStatus(List.of(config.serverCert(), config.clientCa()), clock);
       EdgeServices services = new EdgeServices(config, store, artifacts, new Metrics(), log, clock, certs);
-      EdgeVerticle.Ports wanted = new EdgeVerticle.Ports(config.boot().port(), config.config().port(),
-          config.admin().port(), config.ops().port());
-      EdgeVerticle first = new EdgeVerticle(services, wanted);
-      return vertx.deployVerticle(first).compose(id1 -> {
-        EdgeVerticle.Ports actual = first.actualPorts();
-        if (config.eventLoops() <= 1) {
-          return Future.succeededFuture(new MetadataServer(vertx, List.of(id1), actual, services.metrics()));
-        }
-        return vertx.deployVerticle(() -> new EdgeVerticle(services, actual),
-                new DeploymentOptions().setInstances(config.eventLoops() - 1))
-            .map(id2 -> new MetadataServer(vertx, List.of(id1, id2), actual, services.metrics()))
-            .recover(e -> vertx.undeploy(id1).transform(x -> Future.failedFuture(e)));
-      });
+      EdgeVerticle.Ports ports = new EdgeVerticle.Ports(resolve(config.boot()),
+          resolve(config.config()), resolve(config.admin()), resolve(config.ops()));
+      return vertx.deployVerticle(() -> new EdgeVerticle(services, ports),
+              new DeploymentOptions().setInstances(config.eventLoops()))
+          .map(id -> new MetadataServer(vertx, List.of(id), ports, services.metrics()));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
+    }
+  }
+
+  /** A concrete port for the address: itself, or a free one when it is 0. */
+  private static int resolve(ListenAddress a) {
+    if (a.port() != 0) {
+      return a.port();
+    }
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new java.net.InetSocketAddress(a.host(), 0));
+      return probe.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new nettboot.core.error.UnavailableException("cannot find a free port on " + a.host()
+          + ": " + e.getMessage(), e);
     }
   }
 

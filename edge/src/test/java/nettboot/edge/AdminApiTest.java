@@ -21,12 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** The admin API over real mTLS: validation, lifecycle, history, concurrency, authorisation. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AdminApiTest {
-  @TempDir
-  Path tmp;
   EdgeFixture f;
 
   @BeforeAll
-  void start() {
+  void start(@TempDir Path tmp) {
     f = new EdgeFixture(tmp);
     f.profileFor("acme");
   }

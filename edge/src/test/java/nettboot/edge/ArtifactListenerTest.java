@@ -20,15 +20,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** Artifact upload and download semantics over real TLS: Range, ETag, HEAD, traversal. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ArtifactListenerTest {
-  @TempDir
-  Path tmp;
   EdgeFixture f;
   WebClient acme;
   byte[] kernel;
   String etag;
 
   @BeforeAll
-  void start() {
+  void start(@TempDir Path tmp) {
     f = new EdgeFixture(tmp);
     kernel = new byte[3 * 1024 * 1024 + 17];
     new Random(42).nextBytes(kernel);

@@ -25,12 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BootListenerTest {
   static final String[] TENANTS = {"acme", "globex", "initech"};
-  @TempDir
-  Path tmp;
   EdgeFixture f;
 
   @BeforeAll
-  void start() {
+  void start(@TempDir Path tmp) {
     f = new EdgeFixture(tmp);
     for (String t : TENANTS) {
       f.profileFor(t);
@@ -91,7 +89,7 @@ class BootListenerTest {
               assertThat(r.statusCode()).as(TENANTS[asTenant] + " asks for " + TENANTS[owner] + "'s " + id)
                   .isEqualTo(404);
               assertThat(r.bodyAsString()).isEqualTo(unknown.bodyAsString());
-              assertThat(r.headers().names()).isEqualTo(unknown.headers().names());
+              assertThat(new java.util.TreeSet<>(r.headers().names())).isEqualTo(new java.util.TreeSet<>(unknown.headers().names()));
             }
             checked++;
           }

@@ -51,6 +51,11 @@ public final class EdgeFixture implements AutoCloseable {
       ca.issueTenant(t);
     }
     ca.issueAdmin("operator");
+    try {
+      java.nio.file.Files.createDirectories(dir.resolve("data"));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     this.store = storeFactory == null ? StoreFactory.sqlite(vertx, dir.resolve("data")) : storeFactory.apply(vertx);
     await(store.migrate());
