@@ -35,6 +35,10 @@ public final class TestPostgres {
   private static final String USER = "nettboot";
 
   private static String serverUrl;
+  /** Runs CREATE/DROP DATABASE; made with the server, as Vert.x cannot start during JVM exit. */
+  private static Vertx admin;
+  /** Databases made on a server given by {@link #ENV}; dropped at JVM exit. */
+  private static final List<String> created = new ArrayList<>();
 
   private TestPostgres() {}
 
@@ -43,40 +47,57 @@ public final class TestPostgres {
     if (serverUrl == null) {
       String env = System.getenv(ENV);
       serverUrl = env != null && !env.isBlank() ? env.strip() : startLocal();
+      admin = Vertx.vertx();
+      if (env != null && !env.isBlank()) {
+        Runtime.getRuntime().addShutdownHook(new Thread(TestPostgres::dropCreated));
+      }
     }
     return serverUrl;
   }
 
   /** Creates an empty database on the server and returns its {@code postgresql://} URL. */
-  public static String newDatabase() {
+  public static synchronized String newDatabase() {
     String server = serverUrl();
     String name = "nettboot_" + UUID.randomUUID().toString().replace("-", "");
-    Vertx vertx = Vertx.vertx();
     try {
-      SqlClient client = PgBuilder.client()
-          .connectingTo(PgConnectOptions.fromUri(server))
-          .using(vertx)
-          .build();
-      try {
-        client.query("CREATE DATABASE " + name).execute()
-            .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      } finally {
-        client.close();
-      }
-      return withDatabase(server, name);
+      execute("CREATE DATABASE " + name);
     } catch (Exception e) {
       throw new IllegalStateException("cannot create a test database on the PostgreSQL server"
           + " (" + (System.getenv(ENV) != null ? ENV + "; its user needs CREATEDB" : "local")
           + "): " + e, e);
-    } finally {
-      vertx.close();
     }
+    created.add(name);
+    return withDatabase(server, name);
+  }
+
+  private static void execute(String sql) throws Exception {
+    SqlClient client = PgBuilder.client()
+        .connectingTo(PgConnectOptions.fromUri(serverUrl))
+        .using(admin)
+        .build();
+    try {
+      client.query(sql).execute().toCompletionStage().toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+    } finally {
+      client.close();
+    }
+  }
+
+  private static synchronized void dropCreated() {
+    for (String name : created) {
+      try {
+        execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      } catch (Exception ignored) {
+        // best effort at exit
+      }
+    }
+    admin.close();
   }
 
   private static String withDatabase(String url, String database) {
     URI u = URI.create(url);
     return u.getScheme() + "://" + (u.getRawUserInfo() == null ? "" : u.getRawUserInfo() + "@")
-        + u.getRawAuthority().substring(u.getRawAuthority().indexOf('@') + 1) + "/" + database
+        + u.getRawAuthority().substring(u.getRawAuthority().lastIndexOf('@') + 1) + "/" + database
         + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
   }
 
