@@ -25,8 +25,13 @@ class AdminApiTest {
 
   @BeforeAll
   void start(@TempDir Path tmp) {
-    f = new EdgeFixture(tmp);
+    f = newFixture(tmp);
     f.profileFor("acme");
+  }
+
+  /** The SQLite-backed server; subclasses run the same tests on another store. */
+  EdgeFixture newFixture(Path tmp) {
+    return new EdgeFixture(tmp);
   }
 
   @AfterAll

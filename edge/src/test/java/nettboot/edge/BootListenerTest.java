@@ -29,10 +29,15 @@ class BootListenerTest {
 
   @BeforeAll
   void start(@TempDir Path tmp) {
-    f = new EdgeFixture(tmp);
+    f = newFixture(tmp);
     for (String t : TENANTS) {
       f.profileFor(t);
     }
+  }
+
+  /** The SQLite-backed server; subclasses run the same tests on another store. */
+  EdgeFixture newFixture(Path tmp) {
+    return new EdgeFixture(tmp);
   }
 
   @AfterAll
@@ -211,5 +216,24 @@ class BootListenerTest {
       new JsonObject(line); // every line is JSON
     }
     assertThat(logs).doesNotContain("PRIVATE KEY");
+  }
+
+  @Test
+  void theRealOpensslClientSendingIpxesBracketedSniOverTls12GetsAScript() throws Exception {
+    String id = "44444444-2222-4333-8444-555555555555";
+    f.enroll("acme", id, null, "Provisioning");
+    // iPXE 2.0 sends the SNI as the bracketed literal and speaks TLS 1.2 only; the JDK engine
+    // rejects that SNI, the OpenSSL engine must not.
+    String request = "GET /v1/boot/" + id + " HTTP/1.1\r\nHost: [::1]\r\nConnection: close\r\n\r\n";
+    Process p = new ProcessBuilder("openssl", "s_client", "-connect", "[::1]:" + f.server.bootPort(),
+        "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256", "-servername", "[::1]",
+        "-cert", f.ca.tenantCertPath("acme").toString(), "-key", f.ca.tenantKeyPath("acme").toString(),
+        "-CAfile", f.ca.rootCertPath().toString(), "-verify_return_error", "-quiet", "-ign_eof")
+        .redirectErrorStream(true).start();
+    p.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    p.getOutputStream().close();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(out).contains("HTTP/1.1 200 OK").contains("#!ipxe").contains("tenant acme");
   }
 }

@@ -1,0 +1,14 @@
+package nettboot.edge;
+
+import java.nio.file.Path;
+import nettboot.core.store.StoreFactory;
+import nettboot.core.testsupport.TestPostgres;
+
+/** Every admin API test again, with the server on a real PostgreSQL store. */
+class PostgresAdminApiTest extends AdminApiTest {
+  @Override
+  EdgeFixture newFixture(Path tmp) {
+    String url = TestPostgres.newDatabase();
+    return new EdgeFixture(tmp, vertx -> StoreFactory.postgres(vertx, url));
+  }
+}
