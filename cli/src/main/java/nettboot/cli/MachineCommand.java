@@ -157,7 +157,7 @@ final class MachineCommand {
         for (int i = 0; i < h.size(); i++) {
           JsonObject e = h.getJsonObject(i);
           System.out.printf("%-24s  %-14s  %-14s  %-40s  %s%n", e.getString("at"),
-              e.getString("from", "-"), e.getString("to"), e.getString("actor"), e.getString("reason"));
+              e.getValue("from") == null ? "-" : e.getString("from"), e.getString("to"), e.getString("actor"), e.getString("reason"));
         }
       }
     }

@@ -66,11 +66,11 @@ public final class Main implements Runnable {
     }
     PrintWriter err = cl.getErr();
     if (t instanceof NettBootException ne) {
-      err.println(cl.getCommandName() + ": " + ne.getMessage());
+      err.println(cl.getCommandSpec().qualifiedName() + ": " + ne.getMessage());
       err.flush();
       return exitCode(ne);
     }
-    err.println(cl.getCommandName() + ": unexpected failure: " + e);
+    err.println(cl.getCommandSpec().qualifiedName() + ": unexpected failure: " + e);
     e.printStackTrace(err);
     err.flush();
     return EXIT_FAILURE;

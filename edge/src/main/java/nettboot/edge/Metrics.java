@@ -69,7 +69,8 @@ public final class Metrics {
     long cumulative = 0;
     for (int i = 0; i < BUCKETS.length; i++) {
       cumulative += decisionBuckets[i].sum();
-      sb.append("nettboot_boot_decision_seconds_bucket{le=\"").append(BUCKETS[i]).append("\"} ")
+      sb.append("nettboot_boot_decision_seconds_bucket{le=\"")
+          .append(java.math.BigDecimal.valueOf(BUCKETS[i]).toPlainString()).append("\"} ")
           .append(cumulative).append('\n');
     }
     cumulative += decisionBuckets[BUCKETS.length].sum();
