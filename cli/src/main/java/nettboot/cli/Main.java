@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
         MachineCommand.class,
         ProfileCommand.class,
         ArtifactCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int EXIT_FAILURE = 1;
