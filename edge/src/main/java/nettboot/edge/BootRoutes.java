@@ -12,6 +12,8 @@ import nettboot.core.error.ConflictException;
 import nettboot.core.machine.BootProfile;
 import nettboot.core.machine.Machine;
 import nettboot.core.machine.MachineId;
+import nettboot.core.machine.MachineState;
+import java.util.OptionalLong;
 import nettboot.core.pki.Addresses;
 import nettboot.core.pki.ClientIdentity;
 
@@ -26,6 +28,8 @@ final class BootRoutes {
   /** One body for unknown, foreign and localboot machines, so none can be told apart. */
   static final String LOCALBOOT_BODY = "no netboot for this machine: boot the local disk";
   private static final int MAX_DECISION_ATTEMPTS = 3;
+  /** The history actor of transitions the boot listener makes itself. */
+  static final String SYSTEM_ACTOR = "system:boot-listener";
 
   private final EdgeServices services;
 
@@ -110,13 +114,20 @@ final class BootRoutes {
           case BootDecision.Netboot n -> {
             String script = IpxeScript.netboot(m, n, baseUrl);
             String outcome = n.purpose().name().toLowerCase(java.util.Locale.ROOT);
-            if (!n.markWipeServed()) {
+            Future<?> recorded;
+            if (n.markWipeServed()) {
+              // The one-shot wipe is recorded before it is served.
+              recorded = services.store().markWipeServed(m.key(), m.version(), services.clock().instant());
+            } else if (n.startsProvisioning()) {
+              recorded = services.store().transition(id, MachineState.PROVISIONING,
+                  OptionalLong.of(m.version()), SYSTEM_ACTOR, "first install boot: netboot script served",
+                  services.clock().instant());
+            } else {
               yield Future.succeededFuture(new Answer(outcome, script));
             }
-            // The one-shot wipe is recorded before it is served; if another boot of the same
-            // machine raced us, decide again on the fresh record.
-            yield services.store().markWipeServed(m.key(), m.version(), services.clock().instant())
-                .map(x -> new Answer(outcome, script))
+            // If another boot of the same machine (or an operator) raced us, decide again on the
+            // fresh record.
+            yield recorded.map(x -> new Answer(outcome, script))
                 .recover(e -> e instanceof ConflictException && attempt < MAX_DECISION_ATTEMPTS
                     ? decide(tenant, id, baseUrl, attempt + 1)
                     : Future.failedFuture(e));

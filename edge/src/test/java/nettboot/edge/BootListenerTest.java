@@ -118,9 +118,9 @@ class BootListenerTest {
 
   @Test
   void localbootStatesAnswer404AndDecommissionedMachinesArePoweredOff() {
-    f.enroll("globex", "11111111-2222-4333-8444-555555555555", null);
-    HttpResponse<Buffer> fresh = f.get(f.tenant("globex"), f.bootUrl("/v1/boot/11111111-2222-4333-8444-555555555555"));
-    assertThat(fresh.statusCode()).as("New boots its disk").isEqualTo(404);
+    f.enroll("globex", "11111111-2222-4333-8444-555555555555", null, "Maintenance");
+    HttpResponse<Buffer> held = f.get(f.tenant("globex"), f.bootUrl("/v1/boot/11111111-2222-4333-8444-555555555555"));
+    assertThat(held.statusCode()).as("Maintenance boots its disk").isEqualTo(404);
 
     f.enroll("globex", "11111111-2222-4333-8444-666666666666", null, "Provisioning", "Active");
     assertThat(f.get(f.tenant("globex"), f.bootUrl("/v1/boot/11111111-2222-4333-8444-666666666666")).statusCode())
@@ -131,6 +131,33 @@ class BootListenerTest {
     assertThat(first).contains("talos.experimental.wipe=system");
     String second = f.get(f.tenant("globex"), f.bootUrl("/v1/boot/11111111-2222-4333-8444-777777777777")).bodyAsString();
     assertThat(second).contains("poweroff").doesNotContain("exit");
+  }
+
+  @Test
+  void theFirstBootOfANewMachineInstallsAndStartsProvisioning() {
+    String id = "55555555-2222-4333-8444-555555555555";
+    f.enroll("acme", id, null);
+    HttpResponse<Buffer> r = f.get(f.ipxeLike("acme"), f.bootUrl("/v1/boot/" + id));
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.bodyAsString()).contains("talos.halt_if_installed=1");
+    JsonObject m = f.adminJson(HttpMethod.GET, "/v1/admin/machines/" + id, null).bodyAsJsonObject();
+    assertThat(m.getString("state")).isEqualTo("Provisioning");
+    io.vertx.core.json.JsonArray h = f.adminJson(HttpMethod.GET, "/v1/admin/machines/" + id + "/history", null)
+        .bodyAsJsonObject().getJsonArray("history");
+    assertThat(h.getJsonObject(h.size() - 1).getString("actor")).isEqualTo("system:boot-listener");
+    // The next boot is an install again, still Provisioning (no reinstall loop, no Active).
+    assertThat(f.get(f.ipxeLike("acme"), f.bootUrl("/v1/boot/" + id)).bodyAsString()).contains("halt_if_installed");
+    assertThat(f.adminJson(HttpMethod.GET, "/v1/admin/machines/" + id, null).bodyAsJsonObject().getString("state"))
+        .isEqualTo("Provisioning");
+  }
+
+  @Test
+  void aNewMachineWithoutAProfileBootsItsDisk() {
+    String id = "66666666-2222-4333-8444-555555555555";
+    HttpResponse<Buffer> e = f.adminJson(HttpMethod.POST, "/v1/admin/machines",
+        new JsonObject().put("uuid", id).put("tenant", "acme").put("role", "worker"));
+    assertThat(e.statusCode()).isEqualTo(201);
+    assertThat(f.get(f.tenant("acme"), f.bootUrl("/v1/boot/" + id)).statusCode()).isEqualTo(404);
   }
 
   @Test

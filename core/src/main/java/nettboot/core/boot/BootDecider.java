@@ -15,7 +15,8 @@ import nettboot.core.machine.Machine;
  * <table>
  * <caption>decision by state</caption>
  * <tr><th>state</th><th>decision</th></tr>
- * <tr><td>New, Active, Maintenance, Failed</td><td>localboot</td></tr>
+ * <tr><td>New</td><td>netboot install and move to Provisioning; localboot without a profile</td></tr>
+ * <tr><td>Active, Maintenance, Failed</td><td>localboot</td></tr>
  * <tr><td>Provisioning</td><td>netboot install (+halt_if_installed); localboot without a profile</td></tr>
  * <tr><td>Reprovision</td><td>wipe once, then install; localboot without a profile</td></tr>
  * <tr><td>Decommission</td><td>erase once, then power off</td></tr>
@@ -40,20 +41,22 @@ public final class BootDecider {
   public static BootDecision decide(Machine machine, Optional<BootProfile> profile) {
     Optional<BootProfile> usable = profile.filter(p -> p.tenant().equals(machine.tenant()));
     return switch (machine.state()) {
-      case NEW -> new Localboot("machine is New: nothing to install yet");
+      case NEW -> usable
+          .<BootDecision>map(p -> new Netboot(p, Purpose.INSTALL, List.of(HALT_IF_INSTALLED), false, true))
+          .orElseGet(() -> new Localboot("machine is New and has no install profile"));
       case ACTIVE -> new Localboot("machine is Active: boot the installed disk");
       case MAINTENANCE -> new Localboot("machine is in Maintenance");
       case FAILED -> new Localboot("machine is Failed: waiting for an operator");
       case PROVISIONING -> usable
-          .<BootDecision>map(p -> new Netboot(p, Purpose.INSTALL, List.of(HALT_IF_INSTALLED), false))
+          .<BootDecision>map(p -> new Netboot(p, Purpose.INSTALL, List.of(HALT_IF_INSTALLED), false, false))
           .orElseGet(() -> new Localboot("machine is Provisioning but has no install profile"));
       case REPROVISION -> usable
           .<BootDecision>map(p -> machine.wipeServed()
-              ? new Netboot(p, Purpose.INSTALL, List.of(HALT_IF_INSTALLED), false)
-              : new Netboot(p, Purpose.WIPE, List.of(WIPE_SYSTEM), true))
+              ? new Netboot(p, Purpose.INSTALL, List.of(HALT_IF_INSTALLED), false, false)
+              : new Netboot(p, Purpose.WIPE, List.of(WIPE_SYSTEM), true, false))
           .orElseGet(() -> new Localboot("machine is Reprovision but has no install profile"));
       case DECOMMISSION -> usable.isPresent() && !machine.wipeServed()
-          ? new Netboot(usable.get(), Purpose.ERASE, List.of(WIPE_SYSTEM), true)
+          ? new Netboot(usable.get(), Purpose.ERASE, List.of(WIPE_SYSTEM), true, false)
           : new PowerOff("machine is being decommissioned: erase served, power off");
       case DECOMMISSIONED -> new PowerOff("machine is Decommissioned");
     };

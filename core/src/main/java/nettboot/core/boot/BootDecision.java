@@ -24,9 +24,11 @@ public sealed interface BootDecision {
    *
    * @param markWipeServed the one-shot wipe/erase is being served: the caller must record it (with
    *     the machine's version as the optimistic check) before answering
+   * @param startsProvisioning the first install boot of a New machine: the caller must move it to
+   *     Provisioning (with the machine's version as the optimistic check) before answering
    */
   record Netboot(BootProfile profile, Purpose purpose, List<String> extraKernelArgs,
-      boolean markWipeServed) implements BootDecision {
+      boolean markWipeServed, boolean startsProvisioning) implements BootDecision {
     public Netboot {
       extraKernelArgs = List.copyOf(extraKernelArgs);
     }

@@ -4,7 +4,7 @@ import nettboot.core.error.InvalidInputException;
 
 /** The lifecycle states of a machine. See {@link Lifecycle} for the legal transitions. */
 public enum MachineState {
-  /** Enrolled, nothing to install yet: boots its disk. */
+  /** Enrolled, never netbooted: the first boot with an install profile starts Provisioning. */
   NEW("New"),
   /** Installing: every netboot serves the install profile until evidence says installed. */
   PROVISIONING("Provisioning"),

@@ -34,7 +34,18 @@ class BootDeciderContractTest {
     BootDecision d = BootDecider.decide(m, p);
 
     switch (state) {
-      case NEW, ACTIVE, MAINTENANCE, FAILED -> assertThat(d).isInstanceOf(Localboot.class);
+      case NEW -> {
+        if (hasProfile) {
+          assertThat(d).isInstanceOf(Netboot.class);
+          Netboot n = (Netboot) d;
+          assertThat(n.purpose()).isEqualTo(Purpose.INSTALL);
+          assertThat(n.startsProvisioning()).as("the first install boot starts Provisioning").isTrue();
+          assertThat(n.extraKernelArgs()).containsExactly(BootDecider.HALT_IF_INSTALLED);
+        } else {
+          assertThat(d).isInstanceOf(Localboot.class);
+        }
+      }
+      case ACTIVE, MAINTENANCE, FAILED -> assertThat(d).isInstanceOf(Localboot.class);
       case PROVISIONING -> {
         if (hasProfile) {
           assertInstall(d);
@@ -72,6 +83,7 @@ class BootDeciderContractTest {
       if (n.purpose() == Purpose.INSTALL) {
         assertThat(n.markWipeServed()).isFalse();
       }
+      assertThat(n.startsProvisioning()).isEqualTo(state == NEW);
     }
     if (state == DECOMMISSIONED || (state == DECOMMISSION && wipeServed)) {
       assertThat(d).as("a decommissioned machine never boots its old disk").isNotInstanceOf(Localboot.class);
@@ -84,6 +96,7 @@ class BootDeciderContractTest {
     assertThat(n.purpose()).isEqualTo(Purpose.INSTALL);
     assertThat(n.extraKernelArgs()).containsExactly(BootDecider.HALT_IF_INSTALLED);
     assertThat(n.markWipeServed()).isFalse();
+    assertThat(n.startsProvisioning()).isFalse();
   }
 
   @Test

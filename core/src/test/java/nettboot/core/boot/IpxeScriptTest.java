@@ -49,7 +49,7 @@ class IpxeScriptTest {
   void aCommandLineOverTheBudgetFailsLoudly() {
     BootProfile big = new BootProfile("p", "acme", "k", "i", "x".repeat(2040), TestMachines.T0);
     BootDecision.Netboot n = new BootDecision.Netboot(big, BootDecision.Purpose.INSTALL,
-        List.of(BootDecider.HALT_IF_INSTALLED), false);
+        List.of(BootDecider.HALT_IF_INSTALLED), false, false);
     assertThatThrownBy(() -> IpxeScript.netboot(machine, n, "https://[::1]:8443"))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("budget");
   }
