@@ -77,7 +77,8 @@ final class DemoCommand implements Runnable {
     ListenAddress admin = ListenAddress.parse("--admin-listen", adminListen);
     ListenAddress ops = ListenAddress.parse("--ops-listen", opsListen);
     ServerRuntime runtime = ServerRuntime.start(new ServerRuntime.Settings(pki, dir.resolve("data"),
-        boot, ListenAddress.parse("--config-listen", configListen), admin, ops, null, 0, true));
+        boot, ListenAddress.parse("--config-listen", configListen), admin, ops, null, 0, true,
+        java.time.Duration.ofSeconds(1)));
     try {
       String adminUrl = "https://" + admin.urlHost() + ":" + runtime.server.adminPort();
       try (AdminClient client = new AdminClient(adminUrl, ca.rootCertPath(), ca.adminCertPath(ADMIN),

@@ -44,6 +44,12 @@ final class ServeCommand implements Runnable {
   @Option(names = "--no-access-log", description = "Do not log one line per request")
   boolean noAccessLog;
 
+  @Option(names = "--cache-ttl-ms", defaultValue = "1000",
+      description = {"How long this replica may answer boots from its in-memory copy of a machine,",
+          "profile or artifact record (default: ${DEFAULT-VALUE}; 0 disables). Its own writes are",
+          "visible at once; other replicas' writes within this time."})
+  long cacheTtlMs;
+
   @Override
   public void run() {
     ServerRuntime.Settings s = new ServerRuntime.Settings(pki, data,
@@ -51,9 +57,16 @@ final class ServeCommand implements Runnable {
         ListenAddress.parse("--config-listen", configListen),
         ListenAddress.parse("--admin-listen", adminListen),
         ListenAddress.parse("--ops-listen", opsListen),
-        postgres, eventLoops, !noAccessLog);
+        postgres, eventLoops, !noAccessLog, cacheTtl(cacheTtlMs));
     ServerRuntime runtime = ServerRuntime.start(s);
     runUntilSignal(runtime);
+  }
+
+  static java.time.Duration cacheTtl(long ms) {
+    if (ms < 0 || ms > 60_000) {
+      throw new nettboot.core.error.InvalidInputException("--cache-ttl-ms", ms + " is outside 0..60000");
+    }
+    return java.time.Duration.ofMillis(ms);
   }
 
   /** Blocks until the JVM is asked to stop, then closes the runtime. */

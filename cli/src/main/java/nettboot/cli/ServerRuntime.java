@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.io.IOException;
 import nettboot.core.error.InvalidInputException;
 import nettboot.core.pki.EmbeddedCa;
+import nettboot.core.store.CachingMachineStore;
 import nettboot.core.store.MachineStore;
 import nettboot.core.store.StoreFactory;
 import nettboot.edge.EdgeConfig;
@@ -36,7 +37,8 @@ final class ServerRuntime implements AutoCloseable {
 
   /** What 'serve' needs; validated by {@link #start}. */
   record Settings(Path pki, Path data, ListenAddress boot, ListenAddress configListen,
-      ListenAddress admin, ListenAddress ops, String postgresUrl, int eventLoops, boolean accessLog) {}
+      ListenAddress admin, ListenAddress ops, String postgresUrl, int eventLoops, boolean accessLog,
+      java.time.Duration cacheTtl) {}
 
   static ServerRuntime start(Settings s) {
     EmbeddedCa ca = EmbeddedCa.load(s.pki());
@@ -61,6 +63,9 @@ final class ServerRuntime implements AutoCloseable {
           ? StoreFactory.sqlite(vertx, s.data())
           : StoreFactory.postgres(vertx, s.postgresUrl());
       Await.result(store.migrate(), START_TIMEOUT, "database migration");
+      if (!s.cacheTtl().isZero()) {
+        store = new CachingMachineStore(store, s.cacheTtl());
+      }
       MetadataServer server = Await.result(
           MetadataServer.start(vertx, config, store, log, Clock.systemUTC()), START_TIMEOUT,
           "starting the listeners");
@@ -71,6 +76,7 @@ final class ServerRuntime implements AutoCloseable {
           "ops", new ListenAddress(config.ops().host(), server.opsPort()).toString(),
           "store", s.postgresUrl() == null || s.postgresUrl().isBlank() ? "sqlite" : "postgresql",
           "event_loops", loops,
+          "cache_ttl_ms", s.cacheTtl().toMillis(),
           "boot_domain", ca.bootDomain()));
       return new ServerRuntime(vertx, store, server, log, config);
     } catch (RuntimeException e) {

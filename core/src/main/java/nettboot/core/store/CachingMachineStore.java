@@ -1,0 +1,200 @@
+package nettboot.core.store;
+
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import nettboot.core.machine.BootProfile;
+import nettboot.core.machine.Enrollment;
+import nettboot.core.machine.HistoryEntry;
+import nettboot.core.machine.Machine;
+import nettboot.core.machine.MachineId;
+import nettboot.core.machine.MachineState;
+
+/**
+ * A read-through cache in front of a store for the boot path (a reboot storm asks for the same
+ * machines, profiles and artifacts thousands of times a second). Only the lookups the boot
+ * listener makes are cached: {@link #findForTenant}, {@link #profile} and {@link #artifact},
+ * including "not found" answers.
+ *
+ * <p>Consistency: every mutation made through this instance invalidates what it changed before
+ * its future completes, so this replica never serves a record older than its own writes.
+ * Mutations made by other replicas become visible within {@code ttl}. Correctness never depends
+ * on the cache: the one-shot wipe and the first-boot transition are written with the machine's
+ * version as an optimistic check, and a conflict drops every cached machine, so the retry reads
+ * the database.
+ */
+public final class CachingMachineStore implements MachineStore {
+  private static final int MAX_ENTRIES = 200_000;
+
+  private record Entry<T>(T value, long expiresAt) {}
+
+  private final MachineStore delegate;
+  private final long ttlNanos;
+  private final LongSupplier nanoClock;
+  /** Bumped before every invalidation, so a read that raced a write is not cached. */
+  private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+  private final ConcurrentHashMap<String, Entry<Optional<Machine>>> machines = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Entry<Optional<BootProfile>>> profiles = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Entry<Optional<ArtifactRecord>>> artifacts = new ConcurrentHashMap<>();
+
+  public CachingMachineStore(MachineStore delegate, Duration ttl) {
+    this(delegate, ttl, System::nanoTime);
+  }
+
+  CachingMachineStore(MachineStore delegate, Duration ttl, LongSupplier nanoClock) {
+    if (ttl.isNegative() || ttl.isZero()) {
+      throw new IllegalArgumentException("cache ttl must be positive");
+    }
+    this.delegate = delegate;
+    this.ttlNanos = ttl.toNanos();
+    this.nanoClock = nanoClock;
+  }
+
+  private <T> Future<T> cached(ConcurrentHashMap<String, Entry<T>> map, String key, Supplier<Future<T>> load) {
+    long now = nanoClock.getAsLong();
+    Entry<T> e = map.get(key);
+    if (e != null && e.expiresAt - now > 0) {
+      return Future.succeededFuture(e.value);
+    }
+    long writesBefore = writes.get();
+    return load.get().onSuccess(v -> {
+      if (writes.get() != writesBefore) {
+        return; // a write landed while we read: the answer may predate it, do not keep it
+      }
+      if (map.size() >= MAX_ENTRIES) {
+        map.clear(); // bounded memory: a full cache restarts cold rather than growing
+      }
+      map.put(key, new Entry<>(v, nanoClock.getAsLong() + ttlNanos));
+    });
+  }
+
+  private static String machineKey(String tenant, MachineId id) {
+    return tenant + "|" + id.value();
+  }
+
+  /** Drops every cached lookup that could name this machine. */
+  private void forget(Machine m) {
+    writes.incrementAndGet();
+    m.uuid().ifPresent(u -> machines.remove(machineKey(m.tenant(), u)));
+    for (MachineId.Mac mac : m.macs()) {
+      machines.remove(machineKey(m.tenant(), mac));
+    }
+  }
+
+  /** After a write: forget what it changed; after a failed write, forget all machines. */
+  private <T> Future<T> invalidating(Future<T> write, java.util.function.Consumer<T> onSuccess) {
+    return write.andThen(ar -> {
+      if (ar.succeeded()) {
+        onSuccess.accept(ar.result());
+      } else {
+        writes.incrementAndGet();
+        machines.clear();
+      }
+    });
+  }
+
+  @Override
+  public Future<Optional<Machine>> findForTenant(String tenant, MachineId id) {
+    return cached(machines, machineKey(tenant, id), () -> delegate.findForTenant(tenant, id));
+  }
+
+  @Override
+  public Future<Optional<BootProfile>> profile(String name) {
+    return cached(profiles, name, () -> delegate.profile(name));
+  }
+
+  @Override
+  public Future<Optional<ArtifactRecord>> artifact(String name) {
+    return cached(artifacts, name, () -> delegate.artifact(name));
+  }
+
+  @Override
+  public Future<Machine> enroll(Enrollment enrollment, String actor, Instant now) {
+    return invalidating(delegate.enroll(enrollment, actor, now), this::forget);
+  }
+
+  @Override
+  public Future<Machine> transition(MachineId id, MachineState to, OptionalLong expectedVersion,
+      String actor, String reason, Instant now) {
+    return invalidating(delegate.transition(id, to, expectedVersion, actor, reason, now), this::forget);
+  }
+
+  @Override
+  public Future<Machine> markWipeServed(String machineKey, long expectedVersion, Instant now) {
+    return invalidating(delegate.markWipeServed(machineKey, expectedVersion, now), this::forget);
+  }
+
+  @Override
+  public Future<Machine> setProfile(MachineId id, String profile, OptionalLong expectedVersion, Instant now) {
+    return invalidating(delegate.setProfile(id, profile, expectedVersion, now), this::forget);
+  }
+
+  @Override
+  public Future<BootProfile> putProfile(BootProfile profile) {
+    return delegate.putProfile(profile).andThen(ar -> {
+      writes.incrementAndGet();
+      profiles.remove(profile.name());
+    });
+  }
+
+  @Override
+  public Future<ArtifactRecord> putArtifact(ArtifactRecord artifact) {
+    return delegate.putArtifact(artifact).andThen(ar -> {
+      writes.incrementAndGet();
+      artifacts.remove(artifact.name());
+    });
+  }
+
+  // ---- not cached: admin reads and operations ----
+
+  @Override
+  public Future<Void> migrate() {
+    return delegate.migrate();
+  }
+
+  @Override
+  public Future<Void> ping() {
+    return delegate.ping();
+  }
+
+  @Override
+  public Future<Optional<Machine>> find(MachineId id) {
+    return delegate.find(id);
+  }
+
+  @Override
+  public Future<List<Machine>> list(Optional<String> tenant) {
+    return delegate.list(tenant);
+  }
+
+  @Override
+  public Future<List<HistoryEntry>> history(MachineId id) {
+    return delegate.history(id);
+  }
+
+  @Override
+  public Future<List<BootProfile>> profiles(Optional<String> tenant) {
+    return delegate.profiles(tenant);
+  }
+
+  @Override
+  public Future<List<ArtifactRecord>> artifacts() {
+    return delegate.artifacts();
+  }
+
+  /** Entries currently held (for tests and metrics). */
+  public int size() {
+    return machines.size() + profiles.size() + artifacts.size();
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}

@@ -1,0 +1,104 @@
+package nettboot.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import nettboot.core.error.ConflictException;
+import nettboot.core.machine.Enrollment;
+import nettboot.core.machine.Machine;
+import nettboot.core.machine.MachineId;
+import nettboot.core.machine.MachineState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The boot-path cache over a real SQLite store, with a controllable clock. */
+class CachingMachineStoreTest {
+  static final String UUID = "0a0a0a0a-0000-4000-8000-000000000001";
+  @TempDir
+  Path tmp;
+  Vertx vertx;
+  MachineStore db;
+  MachineStore other;
+  CachingMachineStore cache;
+  final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+
+  static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  @BeforeEach
+  void open() throws Exception {
+    vertx = Vertx.vertx();
+    db = StoreFactory.sqlite(vertx, tmp);
+    other = StoreFactory.sqlite(vertx, tmp); // another replica writing to the same database
+    await(db.migrate());
+    cache = new CachingMachineStore(db, Duration.ofSeconds(1), nanos::get);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    cache.close();
+    other.close();
+    await(vertx.close());
+  }
+
+  private Machine enrol() throws Exception {
+    return await(cache.enroll(Enrollment.of(UUID, List.of("52:54:00:0a:0a:01"), "acme", "worker", null, null),
+        "test", Instant.now()));
+  }
+
+  @Test
+  void ownWritesAreVisibleImmediatelyIncludingEnrolmentAfterANegativeLookup() throws Exception {
+    MachineId id = MachineId.parse(UUID);
+    assertThat(await(cache.findForTenant("acme", id))).isEmpty();
+    enrol();
+    assertThat(await(cache.findForTenant("acme", id))).isPresent();
+    assertThat(await(cache.findForTenant("acme", MachineId.parse("52-54-00-0a-0a-01")))).isPresent();
+    await(cache.transition(id, MachineState.PROVISIONING, OptionalLong.empty(), "t", "r", Instant.now()));
+    assertThat(await(cache.findForTenant("acme", id)).orElseThrow().state()).isEqualTo(MachineState.PROVISIONING);
+    assertThat(await(cache.findForTenant("acme", MachineId.parse("52:54:00:0a:0a:01"))).orElseThrow().state())
+        .isEqualTo(MachineState.PROVISIONING);
+  }
+
+  @Test
+  void otherReplicasWritesAppearAfterTheTtl() throws Exception {
+    MachineId id = MachineId.parse(UUID);
+    enrol();
+    assertThat(await(cache.findForTenant("acme", id)).orElseThrow().state()).isEqualTo(MachineState.NEW);
+    await(other.transition(id, MachineState.MAINTENANCE, OptionalLong.empty(), "t", "r", Instant.now()));
+    assertThat(await(cache.findForTenant("acme", id)).orElseThrow().state()).as("cached").isEqualTo(MachineState.NEW);
+    nanos.addAndGet(Duration.ofMillis(1001).toNanos());
+    assertThat(await(cache.findForTenant("acme", id)).orElseThrow().state()).isEqualTo(MachineState.MAINTENANCE);
+  }
+
+  @Test
+  void aConflictDropsCachedMachinesSoTheRetryReadsTheDatabase() throws Exception {
+    MachineId id = MachineId.parse(UUID);
+    Machine m = enrol();
+    await(cache.findForTenant("acme", id));
+    await(other.transition(id, MachineState.MAINTENANCE, OptionalLong.empty(), "t", "r", Instant.now()));
+    Throwable t = cache.markWipeServed(m.key(), m.version(), Instant.now())
+        .transform(ar -> Future.succeededFuture(ar.cause())).toCompletionStage().toCompletableFuture().get();
+    assertThat(t).isInstanceOf(ConflictException.class);
+    assertThat(await(cache.findForTenant("acme", id)).orElseThrow().state()).isEqualTo(MachineState.MAINTENANCE);
+  }
+
+  @Test
+  void profilesAndArtifactsAreCachedAndInvalidatedOnPut() throws Exception {
+    assertThat(await(cache.artifact("k"))).isEmpty();
+    await(cache.putArtifact(new ArtifactRecord("k", "a".repeat(64), 1, Instant.now())));
+    assertThat(await(cache.artifact("k"))).isPresent();
+    assertThat(await(cache.profile("p"))).isEqualTo(Optional.empty());
+  }
+}
