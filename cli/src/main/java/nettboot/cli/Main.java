@@ -68,6 +68,9 @@ public final class Main implements Runnable {
     PrintWriter err = cl.getErr();
     if (t instanceof NettBootException ne) {
       err.println(cl.getCommandSpec().qualifiedName() + ": " + ne.getMessage());
+      if (ne instanceof InvalidInputException invalid) {
+        invalid.details().forEach(line -> err.println("  " + line));
+      }
       err.flush();
       return exitCode(ne);
     }
