@@ -110,6 +110,10 @@ public final class NodesFile {
     final String source;
     final List<Problem> problems = new ArrayList<>();
     String node; // the node being read, for problem lines
+    // what the cluster section declared, even when another part of it was invalid
+    final List<Ipv6Prefix> clusterSubnets = new ArrayList<>();
+    boolean poolDeclared;
+    long clusterAsn = DEFAULT_ASN;
 
     Checker(String source) {
       this.source = source;
@@ -423,6 +427,7 @@ public final class NodesFile {
       Ipv6Prefix bootstrap = prefix(scalar(m, "bootstrapPrefix", "cluster.bootstrapPrefix", true),
           "cluster.bootstrapPrefix", 64);
       Scalar poolS = scalar(m, "productionPool", "cluster.productionPool", false);
+      poolDeclared = poolS != null;
       Ipv6Prefix pool = prefix(poolS, "cluster.productionPool", null);
       if (pool != null && pool.length() > 63) {
         problem(poolS, "cluster.productionPool", pool + " is too small: per-node /64s are carved from it (at most /63)");
@@ -454,6 +459,12 @@ public final class NodesFile {
           }
         }
       }
+      clusterAsn = asn;
+      if (bootstrap != null) {
+        clusterSubnets.add(bootstrap);
+      }
+      clusterSubnets.addAll(pods);
+      clusterSubnets.addAll(services);
       // subnets of the cluster must not overlap one another
       Map<String, Ipv6Prefix> named = new LinkedHashMap<>();
       if (bootstrap != null) {
@@ -668,7 +679,7 @@ public final class NodesFile {
       PrefixChoice prefix = null;
       if (prefixS != null) {
         if ("allocate".equals(prefixS.text())) {
-          if (cluster != null && cluster.productionPool().isEmpty()) {
+          if (!poolDeclared) {
             problem(prefixS, f + ".prefix", "\"allocate\" needs cluster.productionPool");
           } else {
             prefix = new PrefixChoice.Allocate();
@@ -680,8 +691,7 @@ public final class NodesFile {
           }
         }
       }
-      long asn = number(scalar(m, "asn", f + ".asn", false), f + ".asn", 1, 4294967294L,
-          cluster == null ? DEFAULT_ASN : cluster.asn());
+      long asn = number(scalar(m, "asn", f + ".asn", false), f + ".asn", 1, 4294967294L, clusterAsn);
       Optional<Bmc> bmc = Optional.empty();
       LocatedYaml bmcNode = m.entries().get("bmc");
       if (bmcNode != null) {
@@ -771,16 +781,10 @@ public final class NodesFile {
                   + " the prefix of node " + other.getKey() + " " + other.getValue());
             }
           }
-          if (cluster != null) {
-            List<Ipv6Prefix> reserved = new ArrayList<>();
-            reserved.add(cluster.bootstrapPrefix());
-            reserved.addAll(cluster.podSubnets());
-            reserved.addAll(cluster.serviceSubnets());
-            for (Ipv6Prefix r : reserved) {
-              if (r.overlaps(p)) {
-                problem(ps, f + ".prefix", p + " overlaps cluster subnet " + r
-                    + " (bootstrap, pod and service subnets are not node prefixes)");
-              }
+          for (Ipv6Prefix r : clusterSubnets) {
+            if (r.overlaps(p)) {
+              problem(ps, f + ".prefix", p + " overlaps cluster subnet " + r
+                  + " (bootstrap, pod and service subnets are not node prefixes)");
             }
           }
           prefixes.add(Map.entry(node, p));
