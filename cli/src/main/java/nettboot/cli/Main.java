@@ -31,6 +31,8 @@ import picocli.CommandLine.Command;
         ProfileCommand.class,
         ArtifactCommand.class,
         BenchCommand.class,
+        TalosCommand.class,
+        FabricCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int EXIT_FAILURE = 1;
