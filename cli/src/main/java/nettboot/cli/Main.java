@@ -31,6 +31,8 @@ import picocli.CommandLine.Command;
         ProfileCommand.class,
         ArtifactCommand.class,
         BenchCommand.class,
+        TalosCommand.class,
+        FabricCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int EXIT_FAILURE = 1;
@@ -68,6 +70,9 @@ public final class Main implements Runnable {
     PrintWriter err = cl.getErr();
     if (t instanceof NettBootException ne) {
       err.println(cl.getCommandSpec().qualifiedName() + ": " + ne.getMessage());
+      if (ne instanceof InvalidInputException invalid) {
+        invalid.details().forEach(line -> err.println("  " + line));
+      }
       err.flush();
       return exitCode(ne);
     }

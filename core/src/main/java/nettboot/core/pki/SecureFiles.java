@@ -20,7 +20,7 @@ import nettboot.core.error.UnavailableException;
  * directory (created 0600, so a key is never readable by others, not even briefly), is flushed to
  * disk, gets its final mode, and is then renamed over the target.
  */
-final class SecureFiles {
+public final class SecureFiles {
   static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
   static final Set<PosixFilePermission> PUBLIC = PosixFilePermissions.fromString("rw-r--r--");
   static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
@@ -32,7 +32,7 @@ final class SecureFiles {
   }
 
   /** Creates {@code dir} (and parents) when missing; a newly created leaf directory gets 0700. */
-  static void privateDirectory(Path dir) {
+  public static void privateDirectory(Path dir) {
     try {
       if (Files.isDirectory(dir)) {
         return;
@@ -63,7 +63,7 @@ final class SecureFiles {
    * @param replace false to refuse (ConflictException) when the target already exists; the check
    *     and the creation are one atomic step (a hard link), so two writers cannot both win
    */
-  static void write(Path target, byte[] content, boolean secret, boolean replace) {
+  public static void write(Path target, byte[] content, boolean secret, boolean replace) {
     Path dir = target.toAbsolutePath().getParent();
     boolean posix = posix(dir);
     Path tmp = null;

@@ -54,7 +54,8 @@ public final class SqlMachineStore implements MachineStore {
 
   private record Migration(int version, String name, List<String> statements) {}
 
-  private static final List<Migration> MIGRATIONS = List.of(migration(1, "V1__init.sql"));
+  private static final List<Migration> MIGRATIONS = List.of(
+      migration(1, "V1__init.sql"), migration(2, "V2__prefix_allocations.sql"));
 
   /** Key of the PostgreSQL advisory lock that serialises migrations across replicas. */
   private static final long MIGRATION_LOCK = 0x6e65747462L;
@@ -521,6 +522,14 @@ public final class SqlMachineStore implements MachineStore {
     pool.close();
   }
 
+  /**
+   * The production-prefix allocator over this store's pool and schema (migration 2). It shares the
+   * pool: closing this store closes it too.
+   */
+  public PrefixAllocator prefixAllocator() {
+    return new SqlPrefixAllocator(pool, dialect);
+  }
+
   // ---------------------------------------------------------------- plumbing
 
   /**
@@ -535,6 +544,11 @@ public final class SqlMachineStore implements MachineStore {
    * holds the write lock between transactions and locks out every other connection to the file.
    */
   private <T> Future<T> inTransaction(Function<SqlConnection, Future<T>> work) {
+    return transaction(pool, dialect, work);
+  }
+
+  /** {@link #inTransaction} for the other SQL stores over the same pool. */
+  static <T> Future<T> transaction(Pool pool, Dialect dialect, Function<SqlConnection, Future<T>> work) {
     return switch (dialect) {
       case POSTGRES -> pool.withTransaction(work);
       case SQLITE -> pool.withConnection(conn -> conn.query("BEGIN IMMEDIATE").execute()

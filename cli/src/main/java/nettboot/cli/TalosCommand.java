@@ -1,0 +1,199 @@
+package nettboot.cli;
+
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import nettboot.core.error.ConflictException;
+import nettboot.core.error.UnavailableException;
+import nettboot.core.fabric.Ipv6Prefix;
+import nettboot.core.pki.EmbeddedCa;
+import nettboot.core.store.MachineStore;
+import nettboot.core.store.PrefixAllocator;
+import nettboot.core.store.SqlMachineStore;
+import nettboot.core.store.StoreFactory;
+import nettboot.core.talos.ClusterSecrets;
+import nettboot.core.talos.Inventory;
+import nettboot.core.talos.Inventory.Node;
+import nettboot.core.talos.MachineConfigGenerator;
+import nettboot.core.talos.MachineConfigGenerator.NodeConfig;
+import nettboot.core.talos.NodesFile;
+import nettboot.core.talos.PrefixAssignment;
+import nettboot.core.talos.TalosSchema;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Talos machine configurations from nodes.yaml. */
+@Command(name = "talos", mixinStandardHelpOptions = true,
+    description = "Generate Talos machine configurations for the nodes of a nodes.yaml.",
+    subcommands = {TalosCommand.Gen.class})
+final class TalosCommand {
+
+  @Command(name = "gen", mixinStandardHelpOptions = true,
+      description = {"Write OUT/<node>.yaml for every node and OUT/talosconfig, all or nothing.",
+          "Every document is validated against the Talos machine-config schema first. The",
+          "cluster secrets bundle is made once (PKI/talos/<cluster>/secrets.yaml, 0600) and",
+          "reused; allocated prefixes are kept in the inventory store (--data or --postgres).",
+          "The files hold cluster secrets: they are written 0600."})
+  static final class Gen implements Runnable {
+    @Option(names = "--nodes", required = true, description = "The inventory (see examples/nodes.yaml)")
+    Path nodes;
+
+    @Option(names = "--pki", required = true, description = "PKI directory made by 'pki init'")
+    Path pki;
+
+    @Option(names = "--out", required = true, description = "Output directory (must not exist unless --force)")
+    Path out;
+
+    @Option(names = "--data", description = "SQLite data directory holding allocated prefixes")
+    Path data;
+
+    @Option(names = "--postgres", description = "PostgreSQL URL instead of --data (or $NETTBOOT_POSTGRES_URL)")
+    String postgres;
+
+    @Option(names = "--force", description = "Replace an existing output directory (atomically)")
+    boolean force;
+
+    @Override
+    public void run() {
+      Inventory inv = NodesFile.read(nodes);
+      String caPem = readCa(pki);
+      String pg = postgres != null ? postgres : System.getenv("NETTBOOT_POSTGRES_URL");
+      Map<String, Ipv6Prefix> prefixes = resolve(inv, data, pg);
+      ClusterSecrets secrets = ClusterSecrets.loadOrCreate(pki, inv.cluster().name(), Clock.systemUTC());
+      MachineConfigGenerator gen = new MachineConfigGenerator(TalosSchema.load());
+      Map<String, String> files = new LinkedHashMap<>();
+      List<NodeConfig> configs = new ArrayList<>();
+      for (Node n : inv.nodes()) {
+        NodeConfig c = gen.generate(inv, n, prefixes.get(n.name()), secrets, caPem);
+        configs.add(c);
+        files.put(n.name() + ".yaml", c.yaml());
+      }
+      files.put("talosconfig", gen.talosconfig(inv, prefixes, secrets, Clock.systemUTC()));
+      writeAll(out, files, force);
+      System.out.println("wrote " + configs.size() + " machine configs and talosconfig to " + out
+          + " (every document valid against the Talos " + inv.cluster().talosVersion() + " schema)");
+      for (NodeConfig c : configs) {
+        System.out.printf("  %-20s %-12s %-24s %6d bytes%n", c.node() + ".yaml", c.role(), c.prefix(),
+            c.yaml().getBytes(StandardCharsets.UTF_8).length);
+      }
+    }
+  }
+
+  static String readCa(Path pki) {
+    Path ca = pki.resolve(EmbeddedCa.ROOT_CERT);
+    try {
+      return Files.readString(ca, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new nettboot.core.error.InvalidInputException("--pki", "cannot read " + ca
+          + " (make the PKI with 'pki init'): " + e.getMessage());
+    }
+  }
+
+  /** Node prefixes; opens the store only when there is one (or allocation needs it). */
+  static Map<String, Ipv6Prefix> resolve(Inventory inv, Path data, String postgres) {
+    if (data == null && postgres == null) {
+      return await(PrefixAssignment.resolve(inv, Optional.empty(), Instant.now()));
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      MachineStore store = postgres != null ? StoreFactory.postgres(vertx, postgres)
+          : StoreFactory.sqlite(vertx, data);
+      try {
+        await(store.migrate());
+        PrefixAllocator allocator = ((SqlMachineStore) store).prefixAllocator();
+        return await(PrefixAssignment.resolve(inv, Optional.of(allocator), Instant.now()));
+      } finally {
+        try {
+          store.close();
+        } catch (Exception ignored) {
+          // closing a pool does not fail in a way that matters here
+        }
+      }
+    } finally {
+      vertx.close();
+    }
+  }
+
+  static <T> T await(io.vertx.core.Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new UnavailableException("store: " + e.getCause(), e.getCause());
+    } catch (Exception e) {
+      throw new UnavailableException("store: " + e, e);
+    }
+  }
+
+  /**
+   * Writes every file into a new sibling directory (0700, files 0600), then moves it into place
+   * with one rename; an existing directory is swapped out only with {@code force}. A failure
+   * leaves the previous state untouched.
+   */
+  static void writeAll(Path out, Map<String, String> files, boolean force) {
+    Path abs = out.toAbsolutePath();
+    if (Files.exists(abs) && !force) {
+      throw new ConflictException(out + " already exists; use --force to replace it");
+    }
+    Path tmp = null;
+    Path old = null;
+    try {
+      Files.createDirectories(abs.getParent());
+      tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      for (Map.Entry<String, String> f : files.entrySet()) {
+        Path p = Files.createFile(tmp.resolve(f.getKey()),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(p, f.getValue(), StandardCharsets.UTF_8);
+        try (var ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.WRITE)) {
+          ch.force(true);
+        }
+      }
+      if (Files.exists(abs)) {
+        old = abs.resolveSibling("." + abs.getFileName() + ".old-" + System.nanoTime());
+        Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
+      }
+      Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+      tmp = null;
+      if (old != null) {
+        deleteTree(old);
+      }
+    } catch (IOException e) {
+      if (old != null && !Files.exists(abs)) {
+        try {
+          Files.move(old, abs, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException ignored) {
+          // the previous output stays at the .old path; the message names the failure
+        }
+      }
+      throw new UnavailableException("cannot write " + out + ": " + e.getMessage(), e);
+    } finally {
+      if (tmp != null) {
+        deleteTree(tmp);
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a left-over hidden directory is harmless
+    }
+  }
+}
