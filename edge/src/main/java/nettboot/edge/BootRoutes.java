@@ -99,7 +99,7 @@ final class BootRoutes {
   private Future<Answer> decide(String tenant, MachineId id, String baseUrl, int attempt) {
     return services.store().findForTenant(tenant, id).compose(found -> {
       if (found.isEmpty()) {
-        return Future.succeededFuture(new Answer("unknown", null));
+        return crossTenantCheck(tenant, id).map(owner -> new Answer(owner ? "foreign" : "unknown", null));
       }
       Machine m = found.get();
       Future<Optional<BootProfile>> profile = m.profile() == null
@@ -135,6 +135,22 @@ final class BootRoutes {
         };
       });
     });
+  }
+
+  /**
+   * Whether the id belongs to another tenant's machine. The answer to the client is the same 404
+   * either way; the attempt is logged for the operator (a medium of one tenant asking for another
+   * tenant's machine is a misconfiguration or a probe).
+   */
+  private Future<Boolean> crossTenantCheck(String tenant, MachineId id) {
+    return services.store().find(id).map(other -> {
+      if (other.isPresent() && !other.get().tenant().equals(tenant)) {
+        services.log().warn("boot_cross_tenant", HttpErrors.fields(
+            "tenant", tenant, "id", id.value(), "owner_tenant", other.get().tenant()));
+        return true;
+      }
+      return false;
+    }).otherwise(false);
   }
 
   /**

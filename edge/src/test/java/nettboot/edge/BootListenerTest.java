@@ -102,6 +102,8 @@ class BootListenerTest {
       }
     }
     assertThat(checked).isEqualTo(3 * 3 * 2 * 2);
+    f.awaitLog("\"event\":\"boot_cross_tenant\"");
+    assertThat(f.logs()).contains("\"owner_tenant\":\"globex\"");
   }
 
   @Test

@@ -181,6 +181,22 @@ public final class EdgeFixture implements AutoCloseable {
     return m;
   }
 
+  /** Waits (up to 5 s) until the JSON log contains the text; the log writer is asynchronous. */
+  public void awaitLog(String text) {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (!logs().contains(text)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("log never contained " + text + ":\n" + logs());
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
   public String logs() {
     return logBytes.toString();
   }
