@@ -58,7 +58,7 @@ class TenantMediaBuildTest {
   /** Checks a FAT volume with fsck and reads the three files back with mtools. */
   static void assertFatHoldsTheMedium(String image, Path fsckCopy, MediaSpec spec, Path work) throws Exception {
     if (fsckCopy != null) {
-      Tools.Result fsck = Tools.run("fsck.fat", "-n", "-v", fsckCopy.toString());
+      Tools.Result fsck = Tools.run(Files.isExecutable(Path.of("/usr/sbin/fsck.fat")) ? "/usr/sbin/fsck.fat" : "fsck.fat", "-n", "-v", fsckCopy.toString());
       assertThat(fsck.exit()).as("fsck.fat: " + fsck.out() + fsck.stderr()).isZero();
       assertThat(fsck.out()).contains("16 bit entries").contains("NETTBOOT");
     }
