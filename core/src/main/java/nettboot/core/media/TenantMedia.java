@@ -61,8 +61,8 @@ import org.bouncycastle.math.ec.ECPoint;
  *       once) is replaced by the SHA-256 of the platform root CA, so iPXE trusts only that CA;
  *   <li>{@code autoexec.ipxe}, which iPXE runs from the filesystem it was loaded from, drops any
  *       firmware-injected CA ({@code certfree}), loads the tenant's client certificate and key
- *       ({@code set cert}/{@code set privkey}, DER hex), adds the root ({@code certstore
- *       file:ca.pem}), takes an address from the Router Advertisement ({@code ifconf -c ipv6} in
+ *       ({@code set cert}/{@code set privkey}, DER as colon-separated hex), adds the root ({@code certstore
+ *       file:/ca.pem}, absolute: relative paths resolve against EFI/BOOT), takes an address from the Router Advertisement ({@code ifconf -c ipv6} in
  *       a retry loop) and chains {@code https://[server]/v1/boot/<id>}; on any failure it returns
  *       to the firmware with {@code exit 1} so the next boot entry (the disk) runs;
  *   <li>both go, with {@code ca.pem}, on a FAT filesystem: the EFI system partition of a GPT USB
@@ -93,6 +93,8 @@ public final class TenantMedia {
   private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rw-------");
   private static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
   private static final HexFormat HEX = HexFormat.of();
+  /** iPXE's {@code hex} setting type: bytes as colon-separated pairs (plain hex is refused). */
+  private static final HexFormat IPXE_HEX = HexFormat.ofDelimiter(":");
 
   private TenantMedia() {}
 
@@ -227,9 +229,13 @@ public final class TenantMedia {
         .append(shown).append('\n');
     s.append("# trust only what this medium brings: no CA injected by the firmware\n");
     s.append("certfree\n");
-    s.append("set cert ").append(HEX.formatHex(certDer)).append('\n');
-    s.append("set privkey ").append(HEX.formatHex(keyDer)).append('\n');
-    s.append("certstore file:").append(CA_PEM).append('\n');
+    s.append("set cert ").append(IPXE_HEX.formatHex(certDer)).append('\n');
+    s.append("set privkey ").append(IPXE_HEX.formatHex(keyDer)).append('\n');
+    // Booted from USB, iPXE's own xHCI driver takes the controller over from the firmware and the
+    // medium's filesystem is gone by now: then the root must come from the server's chain (the
+    // metadata server sends it), so a failure here is reported, not fatal.
+    s.append("certstore file:/").append(CA_PEM).append(" || echo nett-boot: ").append(CA_PEM)
+        .append(" not readable here; the server must send the root in its chain\n");
     s.append("set server ").append(server).append('\n');
     s.append("# an address from the Router Advertisement only (SLAAC; no DHCP, no IPv4)\n");
     s.append("set tries:int32 0\n");
