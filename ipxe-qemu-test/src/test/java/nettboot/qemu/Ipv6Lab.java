@@ -62,6 +62,8 @@ final class Ipv6Lab implements AutoCloseable {
   static Ipv6Lab start(Path dir, Path logDir, List<String> tenants) throws Exception {
     Prerequisites.check();
     removeStale();
+    Files.createDirectories(dir);
+    Files.createDirectories(logDir);
     Ipv6Lab lab = new Ipv6Lab(dir, logDir);
     try {
       lab.accel = QemuMachine.probeAccel();

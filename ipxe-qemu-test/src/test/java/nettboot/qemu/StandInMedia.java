@@ -26,7 +26,8 @@ final class StandInMedia {
 
   private StandInMedia() {}
 
-  static Media build(EmbeddedCa ca, String tenant, String server, Path ipxeEfi, Path outDir) throws IOException {
+  static Media build(EmbeddedCa ca, String tenant, String server, Path ipxeEfi, Path outDir)
+      throws IOException, java.security.GeneralSecurityException {
     Files.createDirectories(outDir);
     byte[] rootDer = ca.rootCertificate().getEncoded();
     byte[] efi = pin(Files.readAllBytes(ipxeEfi), HexFormat.of().parseHex(Images.sha256Hex(rootDer)));
@@ -47,7 +48,10 @@ final class StandInMedia {
         .append("certfree ||\n")
         .append("set cert ").append(certHex).append('\n')
         .append("set privkey ").append(keyHex).append('\n')
-        .append("certstore file:ca.pem\n")
+        // On a USB medium iPXE's own xHCI driver takes the controller over, so files other than
+        // autoexec.ipxe are gone by the time the script runs; the server sends its full chain
+        // including the root, so the extra copy is optional.
+        .append("certstore file:/ca.pem ||\n")
         .append("set server ").append(server).append('\n');
     for (int i = 0; i < 5; i++) {
       s.append("ifconf -c ipv6 && goto online ||\n").append(i < 4 ? "sleep 2\n" : "");
@@ -101,7 +105,9 @@ final class StandInMedia {
   private static byte[] pkcs8Der(Path keyPem) throws IOException {
     Path der = Files.createTempFile("nettboot-key", ".der");
     try {
-      Sh.run("openssl", "pkey", "-in", keyPem.toString(), "-outform", "DER", "-out", der.toString());
+      // "openssl ec" derives the public point; pkcs8 then keeps it inside the PKCS#8 structure
+      Sh.run("sh", "-c", "openssl ec -in \"$1\" 2>/dev/null | openssl pkcs8 -topk8 -nocrypt -outform DER -out \"$2\"",
+          "sh", keyPem.toString(), der.toString());
       return Files.readAllBytes(der);
     } finally {
       Files.delete(der);
