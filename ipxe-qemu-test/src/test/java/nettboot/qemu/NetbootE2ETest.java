@@ -49,6 +49,10 @@ class NetbootE2ETest {
   private StandInMedia.Media hungMedia;
   private StandInMedia.Media foreignCaMedia;
   private final List<String[]> summary = new ArrayList<>();
+  static final String ASKING = "nett-boot: asking ";
+  static final String HANDOVER = "nett-boot: handing over";
+  /** Of the last local boot: from the boot request to the medium handing over. */
+  private Duration lastFallThrough;
   private final long classStart = System.nanoTime();
 
   @BeforeAll
@@ -87,10 +91,13 @@ class NetbootE2ETest {
   @AfterAll
   void tearDown() throws Exception {
     try {
-      StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%-34s %-6s %-10s %-10s %8s%n",
-          "case", "medium", "expected", "outcome", "seconds"));
+      String format = "%-22s %-6s %-10s %-10s %8s %10s %8s%n";
+      StringBuilder s = new StringBuilder("Seconds since QEMU start: 'asked' = the medium sends its boot request;\n"
+          + "'fall-thru' = from that request to the medium handing over to the next boot entry;\n"
+          + "'marker' = the kernel's or the local disk's marker on the serial console.\n")
+          .append(String.format(Locale.ROOT, format, "case", "medium", "expected", "outcome", "asked", "fall-thru", "marker"));
       for (String[] r : summary) {
-        s.append(String.format(Locale.ROOT, "%-34s %-6s %-10s %-10s %8s%n", (Object[]) r));
+        s.append(String.format(Locale.ROOT, format, (Object[]) r));
       }
       s.append(String.format(Locale.ROOT, "accelerator: %s; whole class incl. set-up: %.1f s%n",
           lab == null ? "?" : lab.accel, (System.nanoTime() - classStart) / 1e9));
@@ -124,7 +131,8 @@ class NetbootE2ETest {
   void activeMachineBootsLocalDisk() throws Exception {
     String uuid = "6e657474-0000-4000-8000-000000000002";
     enroll(TENANT, uuid, null, "Provisioning", "Active");
-    localboot("active-machine", media.usbImage(), uuid, "52:54:00:6e:00:02");
+    String console = localboot("active-machine", media.usbImage(), uuid, "52:54:00:6e:00:02");
+    assertChainFailed(console, Ipv6Lab.SERVER, uuid, "Not found");
     assertAnswered("/v1/boot/" + uuid, 404);
     assertThat(state(uuid)).isEqualTo("Active");
   }
@@ -134,7 +142,8 @@ class NetbootE2ETest {
   @Timeout(value = 6, unit = TimeUnit.MINUTES)
   void unknownMachineBootsLocalDisk() throws Exception {
     String uuid = "6e657474-0000-4000-8000-000000000003";
-    localboot("unknown-machine", media.usbImage(), uuid, "52:54:00:6e:00:03");
+    String console = localboot("unknown-machine", media.usbImage(), uuid, "52:54:00:6e:00:03");
+    assertChainFailed(console, Ipv6Lab.SERVER, uuid, "Not found");
     assertAnswered("/v1/boot/" + uuid, 404);
   }
 
@@ -144,7 +153,8 @@ class NetbootE2ETest {
   void anotherTenantsMachineBootsLocalDisk() throws Exception {
     String uuid = "6e657474-0000-4000-8000-000000000004";
     enroll(OTHER_TENANT, uuid, null);
-    localboot("other-tenant-machine", media.usbImage(), uuid, "52:54:00:6e:00:04");
+    String console = localboot("other-tenant-machine", media.usbImage(), uuid, "52:54:00:6e:00:04");
+    assertChainFailed(console, Ipv6Lab.SERVER, uuid, "Not found");
     assertAnswered("/v1/boot/" + uuid, 404);
     assertThat(state(uuid)).as("another tenant's medium must not start the install").isEqualTo("New");
   }
@@ -156,7 +166,7 @@ class NetbootE2ETest {
     String uuid = "6e657474-0000-4000-8000-000000000005";
     enroll(TENANT, uuid, null);
     String console = localboot("server-down", downMedia.usbImage(), uuid, "52:54:00:6e:00:05");
-    assertThat(console).contains("https://[" + Ipv6Lab.DOWN + "]/v1/boot/" + uuid);
+    assertChainFailed(console, Ipv6Lab.DOWN, uuid, "Connection reset");
     assertThat(state(uuid)).isEqualTo("New");
   }
 
@@ -168,7 +178,10 @@ class NetbootE2ETest {
     enroll(TENANT, uuid, null);
     int before = (int) lab.silent.lines.stream().filter(l -> l.startsWith("accepted")).count();
     String console = localboot("server-hung", hungMedia.usbImage(), uuid, "52:54:00:6e:00:06");
-    assertThat(console).contains("https://[" + Ipv6Lab.HUNG + "]/v1/boot/" + uuid);
+    assertChainFailed(console, Ipv6Lab.HUNG, uuid, "Connection timed out");
+    // chain --timeout 5000: the medium waits out the inactivity timeout, and no more than that
+    // (without it iPXE would hold the machine for 120 s)
+    assertThat(lastFallThrough).isBetween(Duration.ofMillis(4500), Duration.ofSeconds(60));
     assertThat(lab.silent.lines.stream().filter(l -> l.startsWith("accepted")).count())
         .as("iPXE connected to the silent listener").isGreaterThan(before);
     assertThat(state(uuid)).isEqualTo("New");
@@ -180,7 +193,8 @@ class NetbootE2ETest {
   void serverCertificateFromAnotherCaIsRefused() throws Exception {
     String uuid = "6e657474-0000-4000-8000-000000000007";
     enroll(TENANT, uuid, null);
-    localboot("foreign-ca", foreignCaMedia.usbImage(), uuid, "52:54:00:6e:00:07");
+    String console = localboot("foreign-ca", foreignCaMedia.usbImage(), uuid, "52:54:00:6e:00:07");
+    assertChainFailed(console, Ipv6Lab.SERVER, uuid, "Permission denied");
     assertThat(lab.bootRequests("/v1/boot/" + uuid)).as("no request may pass an untrusted handshake").isEmpty();
     assertThat(state(uuid)).isEqualTo("New");
   }
@@ -226,15 +240,23 @@ class NetbootE2ETest {
     QemuMachine.Spec spec = new QemuMachine.Spec(medium, attach, localDisk, uuid, mac);
     try (QemuMachine m = QemuMachine.boot(lab, spec, dir)) {
       QemuMachine.Seen seen;
+      QemuMachine.Seen asked = null;
+      QemuMachine.Seen handover = null;
       try {
+        // The medium announces its request; for a local boot it then says it hands over.
+        asked = m.await(deadline, ASKING, Payload.KERNEL_UP, Images.LOCAL_DISK_MARKER);
+        if (expected.equals(Images.LOCAL_DISK_MARKER)) {
+          handover = m.await(deadline, HANDOVER, Payload.KERNEL_UP);
+        }
         seen = m.await(deadline, Payload.KERNEL_UP, Images.LOCAL_DISK_MARKER);
       } catch (AssertionError e) {
-        summary.add(row(name, attach, expectedName, "timeout", null));
+        summary.add(row(name, attach, expectedName, "timeout", asked, handover, null));
         lab.keepLogs(dir);
         throw e;
       }
       String outcome = seen.marker().equals(Payload.KERNEL_UP) ? "netboot" : "local-disk";
-      summary.add(row(name, attach, expectedName, outcome, seen.elapsed()));
+      lastFallThrough = handover == null ? null : handover.elapsed().minus(asked.elapsed());
+      summary.add(row(name, attach, expectedName, outcome, asked, handover, seen.elapsed()));
       if (!seen.marker().equals(expected)) {
         lab.keepLogs(dir);
         throw new AssertionError(name + ": expected " + expectedName + " but saw " + outcome
@@ -248,9 +270,17 @@ class NetbootE2ETest {
     }
   }
 
-  private static String[] row(String name, QemuMachine.Attach attach, String expected, String outcome, Duration t) {
+  private static String[] row(String name, QemuMachine.Attach attach, String expected, String outcome,
+      QemuMachine.Seen asked, QemuMachine.Seen handover, Duration total) {
+    String answer = asked == null || handover == null || !asked.marker().equals(ASKING) ? "-"
+        : seconds(handover.elapsed().minus(asked.elapsed()));
     return new String[] {name, attach.name(), expected, outcome,
-        t == null ? "-" : String.format(Locale.ROOT, "%.1f", t.toMillis() / 1000.0)};
+        asked == null || !asked.marker().equals(ASKING) ? "-" : seconds(asked.elapsed()), answer,
+        total == null ? "-" : seconds(total)};
+  }
+
+  private static String seconds(Duration d) {
+    return String.format(Locale.ROOT, "%.1f", d.toMillis() / 1000.0);
   }
 
   private void enroll(String tenant, String uuid, String mac, String... states) {
@@ -271,6 +301,17 @@ class NetbootE2ETest {
 
   private String state(String id) {
     return lab.admin("GET", "/v1/admin/machines/" + id, null).expect(200).json().getString("state");
+  }
+
+  /**
+   * The local boot happened for the reason under test: the NIC got its SLAAC address, the request
+   * went out, and iPXE reported the expected error (not, say, a network that never came up).
+   */
+  private static void assertChainFailed(String console, String server, String id, String error) {
+    assertThat(console).containsPattern("Configuring \\[ipv6\\] \\(net0 [0-9a-f:]+\\)\\.\\.\\. ok");
+    assertThat(console).containsPattern(java.util.regex.Pattern.quote("https://[" + server + "]/v1/boot/" + id)
+        + "\\.+ " + java.util.regex.Pattern.quote(error));
+    assertThat(console.indexOf(HANDOVER)).isLessThan(console.indexOf(Images.LOCAL_DISK_MARKER));
   }
 
   private void assertAnswered(String path, int status) {
