@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         DemoCommand.class,
         PkiCommand.class,
+        MediaCommand.class,
         ServeCommand.class,
         MachineCommand.class,
         ProfileCommand.class,
