@@ -5,9 +5,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -75,13 +73,5 @@ final class Images {
     return fat(image, "LOCALDISK", new java.util.LinkedHashMap<>(Map.of(
         "EFI/BOOT/BOOTX64.EFI", Files.readAllBytes(ipxeEfi),
         "autoexec.ipxe", autoexec.getBytes(StandardCharsets.US_ASCII))));
-  }
-
-  static String sha256Hex(byte[] b) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -13,6 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import nettboot.core.media.Arch;
+import nettboot.core.media.BuiltMedia;
+import nettboot.core.media.MediaSpec;
+import nettboot.core.media.TenantMedia;
 import nettboot.core.pki.EmbeddedCa;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,13 +48,14 @@ class NetbootE2ETest {
   private Path work;
   private Ipv6Lab lab;
   private Path localDisk;
-  private StandInMedia.Media media;
-  private StandInMedia.Media downMedia;
-  private StandInMedia.Media hungMedia;
-  private StandInMedia.Media foreignCaMedia;
+  private BuiltMedia media;
+  private BuiltMedia downMedia;
+  private BuiltMedia hungMedia;
+  private BuiltMedia foreignCaMedia;
   private final List<String[]> summary = new ArrayList<>();
   static final String ASKING = "nett-boot: asking ";
-  static final String HANDOVER = "nett-boot: handing over";
+  /** What the medium prints before {@code exit 1}. */
+  static final String HANDOVER = "nett-boot: booting the local disk";
   /** Of the last local boot: from the boot request to the medium handing over. */
   private Duration lastFallThrough;
   private final long classStart = System.nanoTime();
@@ -78,14 +83,15 @@ class NetbootE2ETest {
           .put("kernel", "vmlinuz").put("initrd", "initrd.img").put("cmdline", CMDLINE).encode()).expect(200);
     }
 
-    media = StandInMedia.build(lab.ca, TENANT, Ipv6Lab.SERVER, ipxe, work.resolve("media"));
-    downMedia = StandInMedia.build(lab.ca, TENANT, Ipv6Lab.DOWN, ipxe, work.resolve("media-down"));
-    hungMedia = StandInMedia.build(lab.ca, TENANT, Ipv6Lab.HUNG, ipxe, work.resolve("media-hung"));
+    media = TenantMedia.build(lab.ca, new MediaSpec(TENANT, Ipv6Lab.SERVER, Arch.X86_64, ipxe), work.resolve("media"));
+    downMedia = TenantMedia.build(lab.ca, new MediaSpec(TENANT, Ipv6Lab.DOWN, Arch.X86_64, ipxe), work.resolve("media-down"));
+    hungMedia = TenantMedia.build(lab.ca, new MediaSpec(TENANT, Ipv6Lab.HUNG, Arch.X86_64, ipxe), work.resolve("media-hung"));
     // A medium pinning another platform CA: the real server's certificate is foreign to it.
     EmbeddedCa foreign = EmbeddedCa.init(work.resolve("foreign-pki"), Ipv6Lab.DOMAIN,
         List.of(Ipv6Lab.SERVER), Clock.systemUTC());
     foreign.issueTenant(TENANT);
-    foreignCaMedia = StandInMedia.build(foreign, TENANT, Ipv6Lab.SERVER, ipxe, work.resolve("media-foreign"));
+    foreignCaMedia = TenantMedia.build(foreign, new MediaSpec(TENANT, Ipv6Lab.SERVER, Arch.X86_64, ipxe),
+        work.resolve("media-foreign"));
   }
 
   @AfterAll

@@ -33,15 +33,9 @@ final class Payload {
     return dir.resolve("vmlinuz");
   }
 
-  /** Debian's iPXE 2.0 EFI binary (suite sid), downloaded once by scripts/fetch-debian-package. */
+  /** Debian's iPXE 2.0 EFI binary (suite sid), fetched once into {@code <repo>/.cache/ipxe}. */
   static Path ipxeEfi() {
-    Path dir = repo().resolve(".cache/ipxe-sid");
-    Sh.run(Duration.ofMinutes(15), repo().resolve("scripts/fetch-debian-package").toString(), "ipxe", dir.toString());
-    Path efi = dir.resolve("usr/lib/ipxe/ipxe-amd64.efi");
-    if (!Files.isRegularFile(efi)) {
-      throw new IllegalStateException("the ipxe package has no " + efi);
-    }
-    return efi;
+    return nettboot.core.testsupport.TestAssets.ipxeEfi("amd64");
   }
 
   static final String INIT = """
