@@ -1,0 +1,70 @@
+package nettboot.core.redfish;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
+
+/**
+ * Which failures are worth another attempt. Responses: 429/502/503/504, iDRAC's SYS518 and "eject
+ * in progress", iLO's "changes not allowed during POST". Transport: dropped connections, missing
+ * answers (deadline), refused connections (a BMC restarting its web server). Never TLS failures.
+ */
+final class TransientErrors {
+  private TransientErrors() {}
+
+  /** The named reason to retry this response, or empty when it is final. */
+  static Optional<String> of(RedfishResponse r) {
+    String text = r.errorText().toLowerCase(Locale.ROOT);
+    if (text.contains("sys518")) {
+      return Optional.of("iDRAC SYS518 (virtual media busy) is transient");
+    }
+    if (text.contains("eject in progress") || text.contains("ejectinprogress")) {
+      return Optional.of("\"eject in progress\" is transient");
+    }
+    if (text.contains("during post") || text.contains("duringsystempost")) {
+      return Optional.of("iLO refuses changes during POST until the system leaves POST");
+    }
+    return switch (r.status()) {
+      case 429 -> Optional.of("HTTP 429 (rate limited)");
+      case 502, 503, 504 -> Optional.of("HTTP " + r.status() + " (BMC busy)");
+      default -> Optional.empty();
+    };
+  }
+
+  /** A transport failure: the one-line reason, and whether another attempt may help. */
+  record Transport(String reason, boolean transientFailure) {}
+
+  static Transport of(Throwable t, long timeoutMillis) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof SSLException) {
+        return new Transport("TLS handshake failed: " + message(c), false);
+      }
+    }
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof UnknownHostException) {
+        return new Transport("unreachable: unknown host " + message(c), false);
+      }
+      if (c instanceof ConnectException || c instanceof NoRouteToHostException) {
+        return new Transport("unreachable: " + message(c), true);
+      }
+      if (c instanceof TimeoutException
+          || c.getClass().getSimpleName().contains("Timeout")) {
+        return new Transport("no answer within " + timeoutMillis + " ms", true);
+      }
+    }
+    String m = message(t).toLowerCase(Locale.ROOT);
+    if (m.contains("closed") || m.contains("reset") || m.contains("broken pipe")) {
+      return new Transport("connection dropped: " + message(t), true);
+    }
+    return new Transport(message(t), false);
+  }
+
+  private static String message(Throwable t) {
+    String m = t.getMessage();
+    return m == null ? t.getClass().getSimpleName() : m;
+  }
+}
