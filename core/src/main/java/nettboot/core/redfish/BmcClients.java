@@ -2,7 +2,7 @@ package nettboot.core.redfish;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.net.TrustOptions;
+
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.lang.System.Logger.Level;
@@ -22,7 +22,7 @@ final class BmcClients {
     if ("https".equals(target.url().getScheme())) {
       o.setSsl(true);
       switch (target.trust()) {
-        case BmcTrust.Pinned p -> o.setTrustOptions(TrustOptions.wrap(
+        case BmcTrust.Pinned p -> o.setTrustOptions(new PinnedTrustOptions(
             new PinningTrustManager(p.certificates(), p.source()))).setVerifyHost(true);
         case BmcTrust.Insecure i -> {
           o.setTrustAll(true).setVerifyHost(false);

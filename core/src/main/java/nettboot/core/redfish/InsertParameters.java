@@ -39,11 +39,13 @@ final class InsertParameters {
       http.report().quirk("media URL contains ? or &: some BMCs reject these; put tokens in the path");
     }
     Map<String, List<String>> allowable = new HashMap<>();
+    Set<String> advertised = new HashSet<>();
     JsonObject action = slot.insertAction() == null ? new JsonObject() : slot.insertAction();
     for (String k : action.fieldNames()) {
       if (k.endsWith("@Redfish.AllowableValues")) {
         List<String> v = Odata.strings(action, k);
         allowable.put(k.substring(0, k.indexOf('@')), v == null ? List.of() : v);
+        advertised.add(k.substring(0, k.indexOf('@')));
       }
     }
     String info = action.getString("@Redfish.ActionInfo");
@@ -54,8 +56,9 @@ final class InsertParameters {
       for (String name : OPTIONAL) {
         if (req.contains(name)) {
           p.add(name, "ActionInfo marks " + name + " Required");
-        } else if (name.equals("TransferProtocolType") && allowable.containsKey(name)) {
-          p.add(name, "InsertMedia lists TransferProtocolType AllowableValues " + allowable.get(name));
+        } else if (name.equals("TransferProtocolType") && advertised.contains(name)) {
+          p.add(name, "the InsertMedia action lists TransferProtocolType@Redfish.AllowableValues "
+              + allowable.get(name));
         }
       }
       return p;

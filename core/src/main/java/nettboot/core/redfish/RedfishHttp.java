@@ -78,20 +78,23 @@ final class RedfishHttp {
       String bodyForLog) {
     String described = method + " " + path + (body == null ? ""
         : " " + (bodyForLog != null ? bodyForLog : body.encode()));
-    return attempt(step, method, path, body, ifMatch, described, 1);
+    return attempt(step, method, path, body, ifMatch, described, 1, System.nanoTime());
   }
 
   private Future<RedfishResponse> attempt(String step, HttpMethod method, String path, JsonObject body,
-      String ifMatch, String described, int n) {
+      String ifMatch, String described, int n, long startNanos) {
     return once(method, path, body, ifMatch).transform(ar -> {
-      String attemptNote = n > 1 ? "attempt " + n + "/" + options.maxAttempts() : "";
+      String attemptNote = n > 1 ? "attempt " + n : "";
       if (ar.succeeded()) {
         RedfishResponse r = ar.result();
         Optional<String> transientReason = TransientErrors.of(r);
-        if (transientReason.isPresent() && n < options.maxAttempts()) {
+        boolean again = transientReason.isPresent() && (n < options.maxAttempts()
+            || (TransientErrors.lastsLong(transientReason.get())
+                && System.nanoTime() - startNanos < options.taskTimeout().toNanos()));
+        if (again) {
           report.record(step, described, r.status(), r.bmcSaid(), join(attemptNote, "retrying: " + transientReason.get()));
           report.quirk(transientReason.get() + ": retried");
-          return sleep(retryWait(r)).compose(v -> attempt(step, method, path, body, ifMatch, described, n + 1));
+          return sleep(retryWait(r)).compose(v -> attempt(step, method, path, body, ifMatch, described, n + 1, startNanos));
         }
         report.record(step, described, r.status(), r.bmcSaid(), attemptNote);
         return Future.succeededFuture(r);
@@ -99,7 +102,8 @@ final class RedfishHttp {
       TransientErrors.Transport t = TransientErrors.of(ar.cause(), options.requestTimeout().toMillis());
       if (t.transientFailure() && n < options.maxAttempts()) {
         report.record(step, described, 0, t.reason(), join(attemptNote, "retrying"));
-        return sleep(options.retryDelay()).compose(v -> attempt(step, method, path, body, ifMatch, described, n + 1));
+        return sleep(options.retryDelay())
+            .compose(v -> attempt(step, method, path, body, ifMatch, described, n + 1, startNanos));
       }
       report.record(step, described, 0, t.reason(), join(attemptNote, t.transientFailure() ? "giving up" : ""));
       String why = t.transientFailure() ? t.reason() + " (after " + n + " attempts)" : t.reason();

@@ -35,6 +35,14 @@ final class TransientErrors {
     };
   }
 
+  /**
+   * Whether this transient reason lasts as long as a machine's POST (minutes), so it is retried
+   * until the task deadline rather than a fixed number of times.
+   */
+  static boolean lastsLong(String reason) {
+    return reason.contains("during POST");
+  }
+
   /** A transport failure: the one-line reason, and whether another attempt may help. */
   record Transport(String reason, boolean transientFailure) {}
 

@@ -1,0 +1,13 @@
+package nettboot.redfish.sim;
+
+import java.util.List;
+
+/**
+ * A copy of one simulated BMC's state for tests and operators.
+ *
+ * @param cdImage the image in the first CD/DVD slot, or null
+ * @param downloadedBytes bytes the BMC really fetched for that image
+ */
+public record SimSnapshot(String powerState, String bootTarget, String bootEnabled, String bootMode, String cdImage,
+    boolean cdInserted, long downloadedBytes, String downloadedSha256, List<BootRecord> boots, long requests,
+    int openSessions) {}

@@ -1,0 +1,124 @@
+package nettboot.redfish.sim;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+
+/**
+ * One simulated BMC: a Redfish service on its own port. Its state lives on this verticle's context
+ * only; {@link #snapshot()} copies it out.
+ */
+public final class SimulatedBmc extends VerticleBase {
+  private static final String V1 = "/redfish/v1";
+  private final SimSettings settings;
+  private final String host;
+  private final int requestedPort;
+  private BmcState state;
+  private HttpServer server;
+  private MediaFetcher fetcher;
+
+  public SimulatedBmc(SimSettings settings, String host, int port) {
+    this.settings = settings;
+    this.host = host;
+    this.requestedPort = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    state = new BmcState(settings.profile());
+    if (settings.profile().refuseBootDuringPost()) {
+      // the machine was just powered on: it sits in POST for a while
+      state.inPostUntilMillis = System.currentTimeMillis() + settings.postDuration().toMillis();
+    }
+    fetcher = new MediaFetcher(vertx);
+    RedfishModel model = new RedfishModel(settings.profile(), settings.fault(Fault.Kind.NO_SESSIONS) == 0);
+    Authenticator auth = new Authenticator(state, settings, model);
+    Tasks tasks = new Tasks(vertx, state, settings);
+    Preconditions pre = new Preconditions(state, settings);
+    SystemRoutes system = new SystemRoutes(state, settings, model, pre, tasks, new SimPower(vertx, state, settings));
+    MediaRoutes media = new MediaRoutes(state, settings, model, pre, tasks, fetcher);
+
+    Router r = Router.router(vertx);
+    r.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
+    r.route().handler(new FaultInjector(vertx, state, settings));
+    r.route().handler(auth);
+    r.get(V1).handler(ctx -> Responses.json(ctx, 200, model.serviceRoot(), null));
+    r.get(V1 + "/").handler(ctx -> Responses.json(ctx, 200, model.serviceRoot(), null));
+    if (auth.sessionsEnabled()) {
+      r.get(V1 + "/SessionService").handler(ctx -> Responses.json(ctx, 200, model.sessionService(), null));
+      r.post(V1 + "/SessionService/Sessions").handler(Responses.guard(auth::login));
+      r.get(V1 + "/SessionService/Sessions").handler(Responses.guard(auth::list));
+      r.delete(V1 + "/SessionService/Sessions/:id").handler(Responses.guard(auth::logout));
+    }
+    VendorProfile p = settings.profile();
+    String sys = model.systemUri();
+    r.get(V1 + "/Systems").handler(ctx -> Responses.json(ctx, 200,
+        model.collection("ComputerSystem", V1 + "/Systems", "Computer System Collection", List.of(sys)), null));
+    r.get(sys).handler(Responses.guard(system::get));
+    r.patch(sys).handler(Responses.guard(system::patch));
+    r.post(sys + "/Actions/ComputerSystem.Reset").handler(Responses.guard(system::reset));
+    r.get(sys + "/ResetActionInfo").handler(Responses.guard(system::resetActionInfo));
+    r.get(V1 + "/Managers").handler(ctx -> Responses.json(ctx, 200,
+        model.collection("Manager", V1 + "/Managers", "Manager Collection", List.of(model.managerUri())), null));
+    r.get(model.managerUri()).handler(ctx -> Responses.json(ctx, 200, model.manager(), null));
+    String vm = p.mediaCollection();
+    r.get(vm).handler(Responses.guard(media::collection));
+    r.get(vm + "/:slot").handler(Responses.guard(media::get));
+    r.patch(vm + "/:slot").handler(Responses.guard(media::patch));
+    r.get(vm + "/:slot/InsertMediaActionInfo").handler(Responses.guard(media::actionInfo));
+    r.post(vm + "/:slot/Actions/VirtualMedia.InsertMedia").handler(Responses.guard(media::insert));
+    r.post(vm + "/:slot/Actions/VirtualMedia.EjectMedia").handler(Responses.guard(media::eject));
+    r.get(V1 + "/TaskService").handler(ctx -> Responses.json(ctx, 200, model.taskService(), null));
+    r.get(V1 + "/TaskService/Tasks/:id").handler(Responses.guard(tasks::task));
+    r.get(V1 + "/TaskService/TaskMonitors/:id").handler(Responses.guard(tasks::monitor));
+    r.route().last().handler(ctx -> RedfishErrors.send(ctx, 404, "Base.1.15.ResourceNotFound",
+        "The resource at " + ctx.normalizedPath() + " was not found.", ctx.normalizedPath()));
+
+    HttpServerOptions o = new HttpServerOptions().setIdleTimeout(120);
+    if (settings.tls() != null) {
+      o.setSsl(true).setKeyCertOptions(settings.tls());
+    }
+    return vertx.createHttpServer(o).requestHandler(r).listen(requestedPort, host).onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (fetcher != null) {
+      fetcher.close();
+    }
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  public int port() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  public String profile() {
+    return settings.profile().name();
+  }
+
+  /** {@code https://[host]:port} (or http:// without TLS). */
+  public String url() {
+    String h = host.contains(":") ? "[" + host + "]" : host;
+    return (settings.tls() == null ? "http" : "https") + "://" + h + ":" + port();
+  }
+
+  /** A copy of the state, taken on the BMC's own context. */
+  public Future<SimSnapshot> snapshot() {
+    Promise<SimSnapshot> p = Promise.promise();
+    context.runOnContext(v -> {
+      SlotState cd = state.slots.values().stream()
+          .filter(s -> s.spec.mediaTypes().contains("CD") || s.spec.mediaTypes().contains("DVD"))
+          .findFirst().orElse(null);
+      p.complete(new SimSnapshot(state.powerState, state.bootTarget, state.bootEnabled, state.bootMode,
+          cd == null ? null : cd.image, cd != null && cd.inserted, cd == null ? 0 : cd.bytes,
+          cd == null ? null : cd.sha256, List.copyOf(state.boots), state.requests, state.sessions.size()));
+    });
+    return p.future();
+  }
+}
