@@ -47,10 +47,17 @@ final class TransientErrors {
   record Transport(String reason, boolean transientFailure) {}
 
   static Transport of(Throwable t, long timeoutMillis) {
+    String ssl = null;
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof SSLException) {
+      if (c instanceof java.security.cert.CertificateException) {
         return new Transport("TLS handshake failed: " + message(c), false);
       }
+      if (c instanceof SSLException) {
+        ssl = message(c); // the innermost says most
+      }
+    }
+    if (ssl != null) {
+      return new Transport("TLS handshake failed: " + ssl, false);
     }
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
       if (c instanceof UnknownHostException) {

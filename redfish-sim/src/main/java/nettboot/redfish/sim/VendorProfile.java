@@ -74,6 +74,20 @@ public record VendorProfile(String name, String vendor, String systemId, String 
     };
   }
 
+  /** The same profile with other virtual-media slots (e.g. none CD-capable). */
+  public VendorProfile withSlots(List<SlotSpec> s) {
+    return new VendorProfile(name, vendor, systemId, managerId, mediaUnderSystems, s, mediaActions, insertActionInfo,
+        requiredInActionInfo, requiredBy400, rejectedParams, protocols, protocolsOnAction, transientFirstInsert,
+        ejectNeedsBody, refuseBootDuringPost, bootTargets, enabledValues, ifMatchRequired, registry);
+  }
+
+  /** The same profile with other BootSourceOverrideTarget AllowableValues. */
+  public VendorProfile withBootTargets(List<String> t) {
+    return new VendorProfile(name, vendor, systemId, managerId, mediaUnderSystems, slots, mediaActions,
+        insertActionInfo, requiredInActionInfo, requiredBy400, rejectedParams, protocols, protocolsOnAction,
+        transientFirstInsert, ejectNeedsBody, refuseBootDuringPost, t, enabledValues, ifMatchRequired, registry);
+  }
+
   /** The URI of the virtual-media collection. */
   public String mediaCollection() {
     return mediaUnderSystems
