@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
         "",
         "Exit codes: 0 ok, 1 unexpected failure, 2 invalid input, 3 not found,",
         "4 conflict (duplicate, stale version, illegal transition), 5 forbidden,",
-        "6 unavailable (server or database unreachable)."},
+        "6 unavailable (server or database unreachable),",
+        "7 some BMCs failed (redfish provision/check; the report says which and why)."},
     subcommands = {
         DemoCommand.class,
         PkiCommand.class,
@@ -34,6 +35,8 @@ import picocli.CommandLine.Command;
         BenchCommand.class,
         TalosCommand.class,
         FabricCommand.class,
+        RedfishCommand.class,
+        RedfishSimCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int EXIT_FAILURE = 1;
@@ -42,6 +45,7 @@ public final class Main implements Runnable {
   public static final int EXIT_CONFLICT = 4;
   public static final int EXIT_FORBIDDEN = 5;
   public static final int EXIT_UNAVAILABLE = 6;
+  public static final int EXIT_BMC_FAILED = 7;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -69,6 +73,11 @@ public final class Main implements Runnable {
       t = t.getCause();
     }
     PrintWriter err = cl.getErr();
+    if (t instanceof RedfishCommand.PartialFailure pf) {
+      err.println(cl.getCommandSpec().qualifiedName() + ": " + pf.getMessage());
+      err.flush();
+      return EXIT_BMC_FAILED;
+    }
     if (t instanceof NettBootException ne) {
       err.println(cl.getCommandSpec().qualifiedName() + ": " + ne.getMessage());
       if (ne instanceof InvalidInputException invalid) {
