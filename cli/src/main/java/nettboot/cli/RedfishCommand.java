@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
 
 /** Zero-touch provisioning over Redfish, and the per-BMC compatibility check. */
 @Command(name = "redfish", mixinStandardHelpOptions = true,
-    description = {"Mount the tenant ISO as virtual media on BMCs, make the virtual CD the permanent first",
-        "boot device and reset. Credentials come from files or environment variables, never the command",
+    description = {"Zero-touch provisioning over Redfish: mount the ISO, boot the virtual CD, reset.",
+        "Mounts the tenant ISO as virtual media on BMCs, makes the virtual CD the permanent first",
+        "boot device and resets. Credentials come from files or environment variables, never the command",
         "line; BMC certificates are pinned (certificate or CA PEM) unless insecure is set explicitly."},
     subcommands = {RedfishCommand.Provision.class, RedfishCommand.Check.class})
 final class RedfishCommand {

@@ -24,8 +24,8 @@ import picocli.CommandLine.Option;
 
 /** Runs simulated BMCs until stopped (Ctrl-C). */
 @Command(name = "redfish-sim", mixinStandardHelpOptions = true,
-    description = {"Run simulated Redfish BMCs: vendor profiles (generic, idrac, ilo, supermicro, xcc, openbmc),",
-        "fault injection, many BMCs on consecutive ports. HTTPS with a certificate from a lab CA in --pki",
+    description = {"Run simulated Redfish BMCs (vendor profiles, fault injection) until Ctrl-C.",
+        "Profiles generic, idrac, ilo, supermicro, xcc, openbmc; fault injection; many BMCs on consecutive ports. HTTPS with a certificate from a lab CA in --pki",
         "(created if missing; pin its root-ca.crt), or --plain-http for debugging. The password is read",
         "from --password-file, or generated into PKI/bmc-password (0600)."})
 final class RedfishSimCommand implements Runnable {
