@@ -86,11 +86,11 @@ final class MediaRoutes {
 
   void eject(RoutingContext ctx) {
     SlotState s = actionSlot(ctx);
-    if (ctx.body().length() == 0 && p.ejectNeedsBody()) {
+    if (!Responses.hasBody(ctx) && p.ejectNeedsBody()) {
       throw new SimError(400, "Base.1.15.MalformedJSON", "The request body submitted was malformed JSON and "
           + "could not be parsed by the receiving service.");
     }
-    if (ctx.body().length() > 0) {
+    if (Responses.hasBody(ctx)) {
       Responses.body(ctx);
     }
     tasks.run(ctx, () -> {

@@ -45,10 +45,15 @@ final class Responses {
     };
   }
 
+  /** Whether the request carried a body at all (an absent body reports length -1). */
+  static boolean hasBody(RoutingContext ctx) {
+    return ctx.body() != null && ctx.body().buffer() != null && ctx.body().length() > 0;
+  }
+
   /** The request body as a JSON object, or a 400 MalformedJSON. */
   static JsonObject body(RoutingContext ctx) {
     try {
-      Object v = ctx.body().length() == 0 ? null : io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+      Object v = hasBody(ctx) ? io.vertx.core.json.Json.decodeValue(ctx.body().buffer()) : null;
       if (v instanceof JsonObject o) {
         return o;
       }
