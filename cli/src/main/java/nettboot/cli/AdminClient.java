@@ -69,6 +69,14 @@ final class AdminClient implements AutoCloseable {
     return send(client.requestAbs(HttpMethod.PUT, baseUrl + path), body);
   }
 
+  /** PUT of a text body (e.g. a machine config as YAML). */
+  JsonObject putText(String path, String contentType, String body) {
+    HttpRequest<Buffer> req = client.requestAbs(HttpMethod.PUT, baseUrl + path).putHeader("content-type", contentType);
+    req.timeout(TIMEOUT.toMillis());
+    return decode(Await.result(req.sendBuffer(Buffer.buffer(body)).recover(AdminClient::unreachable),
+        TIMEOUT.plusSeconds(5), "admin request"));
+  }
+
   /** Streams a file as the raw body of a PUT, with its SHA-256 for the server to verify. */
   JsonObject putFile(String path, Path file, String sha256) {
     long size;

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
         "States: New, Provisioning, Active, Reprovision, Maintenance, Decommission, Decommissioned, Failed."},
     subcommands = {MachineCommand.Enroll.class, MachineCommand.ListMachines.class,
         MachineCommand.Show.class, MachineCommand.State.class, MachineCommand.History.class,
-        MachineCommand.SetProfile.class})
+        MachineCommand.SetProfile.class, MachineCommand.PutConfig.class})
 final class MachineCommand {
 
   static String enc(String s) {
@@ -179,6 +179,36 @@ final class MachineCommand {
       try (AdminClient c = admin.connect()) {
         JsonObject m = c.put("/v1/admin/machines/" + enc(id) + "/profile", body);
         System.out.println(id(m) + " now installs profile " + m.getString("profile", "(none)"));
+      }
+    }
+  }
+
+  @Command(name = "put-config", mixinStandardHelpOptions = true,
+      description = {"Store a machine's Talos config (multi-document YAML, e.g. from 'talos gen').",
+          "The server checks it against the Talos schema. Install netboots of the machine then carry",
+          "talos.config=<config listener URL with a per-boot token> and talos.config.early.",
+          "The config holds cluster secrets: keep the file private."})
+  static final class PutConfig implements Runnable {
+    @Mixin AdminOptions admin;
+
+    @Parameters(index = "0", paramLabel = "ID", description = "SMBIOS UUID or any enrolled MAC")
+    String id;
+
+    @Parameters(index = "1", paramLabel = "FILE", description = "The machine config YAML")
+    java.nio.file.Path file;
+
+    @Override
+    public void run() {
+      String yaml;
+      try {
+        yaml = java.nio.file.Files.readString(file);
+      } catch (java.io.IOException e) {
+        throw new nettboot.core.error.InvalidInputException(file.toString(), "cannot read: " + e.getMessage());
+      }
+      try (AdminClient c = admin.connect()) {
+        JsonObject r = c.putText("/v1/admin/machines/" + enc(id) + "/config", "application/yaml", yaml);
+        System.out.println("stored config for " + id + " (" + r.getLong("bytes") + " bytes, sha256 "
+            + r.getString("sha256") + ")");
       }
     }
   }

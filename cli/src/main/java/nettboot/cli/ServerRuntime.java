@@ -10,6 +10,8 @@ import java.io.IOException;
 import nettboot.core.error.InvalidInputException;
 import nettboot.core.pki.EmbeddedCa;
 import nettboot.core.store.CachingMachineStore;
+import nettboot.core.store.ConfigStore;
+import nettboot.core.store.SqlMachineStore;
 import nettboot.core.store.MachineStore;
 import nettboot.core.store.StoreFactory;
 import nettboot.edge.EdgeConfig;
@@ -54,7 +56,7 @@ final class ServerRuntime implements AutoCloseable {
     EdgeConfig config = new EdgeConfig(base.boot(), base.config(), base.admin(), base.ops(),
         base.serverCert(), base.serverKey(), base.clientCa(), base.bootDomain(), base.artifactDir(),
         loops, base.maxAdminBodyBytes(), base.maxArtifactBytes(), base.idleTimeout(),
-        base.handshakeTimeout(), s.accessLog());
+        base.handshakeTimeout(), s.accessLog(), base.configTokenTtl());
     JsonLog log = new JsonLog(System.out);
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
     MachineStore store = null;
@@ -63,11 +65,12 @@ final class ServerRuntime implements AutoCloseable {
           ? StoreFactory.sqlite(vertx, s.data())
           : StoreFactory.postgres(vertx, s.postgresUrl());
       Await.result(store.migrate(), START_TIMEOUT, "database migration");
+      ConfigStore configs = store instanceof SqlMachineStore sql ? sql.configStore() : null;
       if (!s.cacheTtl().isZero()) {
         store = new CachingMachineStore(store, s.cacheTtl());
       }
       MetadataServer server = Await.result(
-          MetadataServer.start(vertx, config, store, log, Clock.systemUTC()), START_TIMEOUT,
+          MetadataServer.start(vertx, config, store, configs, log, Clock.systemUTC()), START_TIMEOUT,
           "starting the listeners");
       log.info("server_started", java.util.Map.of(
           "boot", new ListenAddress(config.boot().host(), server.bootPort()).toString(),

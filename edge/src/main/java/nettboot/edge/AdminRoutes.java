@@ -69,6 +69,8 @@ final class AdminRoutes {
     r.put("/v1/admin/machines/:id/state").handler(this::transition);
     r.put("/v1/admin/machines/:id/profile").handler(this::setProfile);
     r.get("/v1/admin/machines/:id/history").handler(this::history);
+    r.put("/v1/admin/machines/:id/config").handler(this::putConfig);
+    r.get("/v1/admin/machines/:id/config").handler(this::getConfig);
     r.put("/v1/admin/profiles/:name").handler(this::putProfile);
     r.get("/v1/admin/profiles").handler(this::listProfiles);
     r.get("/v1/admin/profiles/:name").handler(this::showProfile);
@@ -189,6 +191,70 @@ final class AdminRoutes {
         return new Reply(200, new JsonObject().put("history", a));
       });
     });
+  }
+
+  // ---- Talos machine configs ----
+
+  /** Parsed and schema-checked off the event loop; the schema is loaded once, on first use. */
+  private volatile nettboot.core.talos.MachineConfigGenerator checker;
+
+  private void putConfig(RoutingContext ctx) {
+    RequestScope.of(ctx).endpoint = "admin_config_put";
+    handle(ctx, () -> {
+      nettboot.core.store.ConfigStore configs = requireConfigs();
+      MachineId id = MachineId.parse(ctx.pathParam("id"));
+      Buffer b = ctx.body().buffer();
+      if (b == null || b.length() == 0) {
+        throw new InvalidInputException("body", "missing: send the machine config YAML");
+      }
+      String yaml = b.toString(java.nio.charset.StandardCharsets.UTF_8);
+      return findOr404(ctx).compose(m -> ctx.vertx().executeBlocking(() -> {
+        nettboot.core.talos.MachineConfigGenerator c = checker;
+        if (c == null) {
+          c = new nettboot.core.talos.MachineConfigGenerator(nettboot.core.talos.TalosSchema.load());
+          checker = c;
+        }
+        List<com.fasterxml.jackson.databind.JsonNode> docs = c.parseAll(yaml, id.value());
+        if (docs.isEmpty()) {
+          throw new InvalidInputException("body", "no YAML document");
+        }
+        c.validate(id.value(), docs);
+        return m;
+      }, false)).compose(m -> configs.putConfig(new nettboot.core.store.ConfigStore.StoredConfig(
+          m.key(), yaml, nettboot.core.artifact.ArtifactStore.sha256(yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+          services.clock().instant())))
+          .map(saved -> new Reply(200, new JsonObject().put("machine", id.value())
+              .put("sha256", saved.sha256()).put("bytes", saved.body().length())
+              .put("updatedAt", saved.updatedAt().toString())));
+    });
+  }
+
+  private void getConfig(RoutingContext ctx) {
+    RequestScope.of(ctx).endpoint = "admin_config_get";
+    Future<String> f;
+    try {
+      nettboot.core.store.ConfigStore configs = requireConfigs();
+      f = findOr404(ctx).compose(m -> configs.config(m.key())).compose(c -> c.isPresent()
+          ? Future.succeededFuture(c.get().body())
+          : Future.failedFuture(new NotFoundException("no config stored for this machine")));
+    } catch (RuntimeException e) {
+      f = Future.failedFuture(e);
+    }
+    f.onComplete(ar -> {
+      if (ar.succeeded()) {
+        ctx.response().putHeader("content-type", "application/yaml").putHeader("cache-control", "no-store")
+            .end(ar.result());
+      } else {
+        fail(ctx, services, ar.cause());
+      }
+    });
+  }
+
+  private nettboot.core.store.ConfigStore requireConfigs() {
+    if (services.configs() == null) {
+      throw new NotFoundException("config delivery is not enabled on this server");
+    }
+    return services.configs();
   }
 
   // ---- profiles and artifacts ----

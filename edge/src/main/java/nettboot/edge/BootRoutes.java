@@ -15,6 +15,8 @@ import nettboot.core.machine.MachineId;
 import nettboot.core.machine.MachineState;
 import java.util.OptionalLong;
 import nettboot.core.pki.Addresses;
+import nettboot.core.store.ConfigStore;
+import nettboot.core.talos.ConfigToken;
 import nettboot.core.pki.ClientIdentity;
 
 /**
@@ -112,7 +114,6 @@ final class BootRoutes {
           case BootDecision.PowerOff off ->
               Future.succeededFuture(new Answer("poweroff", IpxeScript.powerOff(m, off.reason())));
           case BootDecision.Netboot n -> {
-            String script = IpxeScript.netboot(m, n, baseUrl);
             String outcome = n.purpose().name().toLowerCase(java.util.Locale.ROOT);
             Future<?> recorded;
             if (n.markWipeServed()) {
@@ -123,11 +124,13 @@ final class BootRoutes {
                   OptionalLong.of(m.version()), SYSTEM_ACTOR, "first install boot: netboot script served",
                   services.clock().instant());
             } else {
-              yield Future.succeededFuture(new Answer(outcome, script));
+              recorded = Future.succeededFuture();
             }
             // If another boot of the same machine (or an operator) raced us, decide again on the
             // fresh record.
-            yield recorded.map(x -> new Answer(outcome, script))
+            yield recorded
+                .compose(x -> withConfig(m, n, baseUrl))
+                .map(full -> new Answer(outcome, IpxeScript.netboot(m, full, baseUrl)))
                 .recover(e -> e instanceof ConflictException && attempt < MAX_DECISION_ATTEMPTS
                     ? decide(tenant, id, baseUrl, attempt + 1)
                     : Future.failedFuture(e));
@@ -135,6 +138,42 @@ final class BootRoutes {
         };
       });
     });
+  }
+
+  /**
+   * For an install boot of a machine that has a Talos config: mints a per-boot token (only its hash
+   * is stored) and adds {@code talos.config=<config listener URL>} and {@code talos.config.early}
+   * to the kernel arguments. Other boots are returned unchanged.
+   */
+  private Future<BootDecision.Netboot> withConfig(Machine m, BootDecision.Netboot n, String baseUrl) {
+    if (services.configs() == null || n.purpose() != BootDecision.Purpose.INSTALL) {
+      return Future.succeededFuture(n);
+    }
+    return services.configs().config(m.key()).compose(cfg -> {
+      if (cfg.isEmpty()) {
+        return Future.succeededFuture(n);
+      }
+      ConfigDelivery d = services.delivery();
+      String token = d.tokens.mint();
+      java.time.Instant now = services.clock().instant();
+      ConfigStore.TokenRecord rec = new ConfigStore.TokenRecord(ConfigToken.hash(token), m.key(),
+          m.tenant(), Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong()),
+          now, now.plus(d.tokenTtl));
+      String url = configUrl(baseUrl, d.configPort) + "/v1/config/" + m.displayId() + "?token=" + token;
+      java.util.List<String> args = new java.util.ArrayList<>(n.extraKernelArgs());
+      args.add("talos.config=" + url);
+      args.add(d.earlyArgument);
+      return services.configs().putToken(rec).map(x -> new BootDecision.Netboot(n.profile(),
+          n.purpose(), args, n.markWipeServed(), n.startsProvisioning()));
+    });
+  }
+
+  /** The config listener on the same host as the boot URL base. */
+  static String configUrl(String bootBase, int configPort) {
+    int hostEnd = bootBase.startsWith("https://[") ? bootBase.indexOf(']') + 1 : -1;
+    String hostPart = hostEnd > 0 ? bootBase.substring(0, hostEnd)
+        : bootBase.replaceFirst(":[0-9]+$", "");
+    return hostPart + (configPort == 443 ? "" : ":" + configPort);
   }
 
   /**

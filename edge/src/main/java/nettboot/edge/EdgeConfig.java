@@ -19,6 +19,8 @@ import nettboot.core.error.InvalidInputException;
  * @param bootDomain tenants are {@code CN=<tenant>.<bootDomain>}
  * @param artifactDir where artifact blobs live
  * @param eventLoops number of event loops (defaults to the number of cores)
+ * @param configTokenTtl how long a config token minted at netboot stays valid (Talos logs the
+ *     URL, so keep it short; it also ends when the machine is installed)
  */
 public record EdgeConfig(
     ListenAddress boot,
@@ -35,7 +37,8 @@ public record EdgeConfig(
     long maxArtifactBytes,
     Duration idleTimeout,
     Duration handshakeTimeout,
-    boolean accessLog) {
+    boolean accessLog,
+    Duration configTokenTtl) {
 
   public static final long DEFAULT_MAX_ADMIN_BODY = 1 << 20;
   public static final long DEFAULT_MAX_ARTIFACT = 16L << 30;
@@ -67,6 +70,9 @@ public record EdgeConfig(
     if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
       throw new InvalidInputException("handshake-timeout", "must be positive");
     }
+    if (configTokenTtl.compareTo(Duration.ofMinutes(1)) < 0 || configTokenTtl.compareTo(Duration.ofHours(24)) > 0) {
+      throw new InvalidInputException("config-token-ttl", "must be between 1 minute and 24 hours");
+    }
   }
 
   /** Defaults for everything but addresses and files. */
@@ -76,13 +82,13 @@ public record EdgeConfig(
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, Math.max(1, Runtime.getRuntime().availableProcessors()),
         DEFAULT_MAX_ADMIN_BODY, DEFAULT_MAX_ARTIFACT, Duration.ofSeconds(60),
-        Duration.ofSeconds(10), true);
+        Duration.ofSeconds(10), true, Duration.ofHours(1));
   }
 
   public EdgeConfig withAccessLog(boolean on) {
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, eventLoops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
-        handshakeTimeout, on);
+        handshakeTimeout, on, configTokenTtl);
   }
 
   private static void requireReadable(String what, Path p) {

@@ -12,4 +12,6 @@ record EdgeServices(
     Metrics metrics,
     JsonLog log,
     Clock clock,
-    CertificateStatus certificates) {}
+    CertificateStatus certificates,
+    /* null when config delivery is off */ nettboot.core.store.ConfigStore configs,
+    ConfigDelivery delivery) {}

@@ -66,6 +66,9 @@ final class HttpErrors {
     if (t instanceof InvalidInputException e && e.field() != null) {
       body.put("field", e.field());
     }
+    if (t instanceof InvalidInputException e && !e.details().isEmpty()) {
+      body.put("details", new JsonArray(new java.util.ArrayList<>(e.details())));
+    }
     if (t instanceof IllegalTransitionException e) {
       JsonArray legal = new JsonArray();
       for (MachineState s : MachineState.values()) {

@@ -32,16 +32,31 @@ public final class MetadataServer {
    */
   public static Future<MetadataServer> start(Vertx vertx, EdgeConfig config, MachineStore store,
       JsonLog log, Clock clock) {
+    return start(vertx, config, store, null, log, clock);
+  }
+
+  /**
+   * As above, with config delivery: install netboots of machines that have a config get
+   * {@code talos.config=<config listener URL with a per-boot token>} and {@code talos.config.early}.
+   */
+  public static Future<MetadataServer> start(Vertx vertx, EdgeConfig config, MachineStore store,
+      nettboot.core.store.ConfigStore configs, JsonLog log, Clock clock) {
     try {
       TlsOptions.requireOpenSsl();
       ArtifactStore artifacts = new ArtifactStore(config.artifactDir());
       CertificateStatus certs = new CertificateStatus(List.of(config.serverCert(), config.clientCa()), clock);
-      EdgeServices services = new EdgeServices(config, store, artifacts, new Metrics(), log, clock, certs);
       EdgeVerticle.Ports ports = new EdgeVerticle.Ports(resolve(config.boot()),
           resolve(config.config()), resolve(config.admin()), resolve(config.ops()));
+      ConfigDelivery delivery = new ConfigDelivery(ports.config(), config.configTokenTtl(),
+          java.nio.file.Files.readString(config.clientCa()));
+      EdgeServices services = new EdgeServices(config, store, artifacts, new Metrics(), log, clock,
+          certs, configs, delivery);
       return vertx.deployVerticle(() -> new EdgeVerticle(services, ports),
               new DeploymentOptions().setInstances(config.eventLoops()))
           .map(id -> new MetadataServer(vertx, List.of(id), ports, services.metrics()));
+    } catch (java.io.IOException e) {
+      return Future.failedFuture(new nettboot.core.error.InvalidInputException(
+          config.clientCa().toString(), "cannot read the platform CA: " + e.getMessage()));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

@@ -35,6 +35,8 @@ public final class EdgeFixture implements AutoCloseable {
   public final Vertx vertx;
   public final MachineStore store;
   public final MetadataServer server;
+  /** Config delivery store (null when the store is not SQL-backed). */
+  public final nettboot.core.store.ConfigStore configs;
   public final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
   private final JsonLog log;
   private final List<WebClient> clients = new ArrayList<>();
@@ -63,7 +65,17 @@ public final class EdgeFixture implements AutoCloseable {
     EdgeConfig config = EdgeConfig.of(any, any, any, any, ca.serverCertPath(), ca.serverKeyPath(),
         ca.rootCertPath(), DOMAIN, dir.resolve("data").resolve("artifacts"));
     this.log = new JsonLog(new PrintStream(logBytes, true));
-    this.server = await(MetadataServer.start(vertx, config, store, log, Clock.systemUTC()));
+    this.configs = unwrap(store) instanceof nettboot.core.store.SqlMachineStore sql
+        ? sql.configStore() : null;
+    this.server = await(MetadataServer.start(vertx, config, store, configs, log, Clock.systemUTC()));
+  }
+
+  private static MachineStore unwrap(MachineStore s) {
+    return s instanceof nettboot.core.store.CachingMachineStore c ? c.delegate() : s;
+  }
+
+  public String configUrl(String path) {
+    return "https://[::1]:" + server.configPort() + path;
   }
 
   public static <T> T await(Future<T> f) {

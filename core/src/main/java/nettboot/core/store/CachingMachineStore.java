@@ -188,6 +188,11 @@ public final class CachingMachineStore implements MachineStore {
     return delegate.artifacts();
   }
 
+  /** The store behind the cache. */
+  public MachineStore delegate() {
+    return delegate;
+  }
+
   /** Entries currently held (for tests and metrics). */
   public int size() {
     return machines.size() + profiles.size() + artifacts.size();

@@ -55,7 +55,8 @@ public final class SqlMachineStore implements MachineStore {
   private record Migration(int version, String name, List<String> statements) {}
 
   private static final List<Migration> MIGRATIONS = List.of(
-      migration(1, "V1__init.sql"), migration(2, "V2__prefix_allocations.sql"));
+      migration(1, "V1__init.sql"), migration(2, "V2__prefix_allocations.sql"),
+      migration(3, "V3__machine_configs.sql"));
 
   /** Key of the PostgreSQL advisory lock that serialises migrations across replicas. */
   private static final long MIGRATION_LOCK = 0x6e65747462L;
@@ -528,6 +529,14 @@ public final class SqlMachineStore implements MachineStore {
    */
   public PrefixAllocator prefixAllocator() {
     return new SqlPrefixAllocator(pool, dialect);
+  }
+
+  /**
+   * Machine configs and config tokens over this store's pool and schema (migration 3). It shares
+   * the pool: closing this store closes it too.
+   */
+  public ConfigStore configStore() {
+    return new SqlConfigStore(pool, dialect);
   }
 
   // ---------------------------------------------------------------- plumbing

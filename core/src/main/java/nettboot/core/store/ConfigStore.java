@@ -1,0 +1,33 @@
+package nettboot.core.store;
+
+import io.vertx.core.Future;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Talos machine configs (one per machine, uploaded by the operator) and the per-boot capability
+ * tokens that authorise Talos to fetch them from the config listener (Talos cannot present a
+ * client certificate). Only token hashes are stored.
+ */
+public interface ConfigStore {
+
+  /** A machine's config. */
+  record StoredConfig(String machineKey, String body, String sha256, Instant updatedAt) {}
+
+  /** A minted token, by hash: bound to one machine, its tenant and one boot. */
+  record TokenRecord(String tokenHash, String machineKey, String tenant, String bootId,
+      Instant createdAt, Instant expiresAt) {}
+
+  /** Creates or replaces the machine's config. */
+  Future<StoredConfig> putConfig(StoredConfig config);
+
+  Future<Optional<StoredConfig>> config(String machineKey);
+
+  /** Stores a token (its hash); removes expired tokens of the same machine on the way. */
+  Future<Void> putToken(TokenRecord token);
+
+  Future<Optional<TokenRecord>> token(String tokenHash);
+
+  /** Removes every token of the machine (after it is installed, or on reprovision). */
+  Future<Integer> revokeTokens(String machineKey);
+}

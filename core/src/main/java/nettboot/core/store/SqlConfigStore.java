@@ -1,0 +1,96 @@
+package nettboot.core.store;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import nettboot.core.error.NettBootException;
+import nettboot.core.error.UnavailableException;
+
+/** {@link ConfigStore} on the inventory database (SQLite or PostgreSQL, same SQL). */
+final class SqlConfigStore implements ConfigStore {
+  private final Pool pool;
+  private final SqlMachineStore.Dialect dialect;
+
+  SqlConfigStore(Pool pool, SqlMachineStore.Dialect dialect) {
+    this.pool = pool;
+    this.dialect = dialect;
+  }
+
+  @Override
+  public Future<StoredConfig> putConfig(StoredConfig c) {
+    Map<String, Object> p = new HashMap<>();
+    p.put("key", c.machineKey());
+    p.put("body", c.body());
+    p.put("sha", c.sha256());
+    p.put("at", c.updatedAt().toEpochMilli());
+    return guard(SqlMachineStore.transaction(pool, dialect, conn ->
+        SqlTemplate.forUpdate(conn, "DELETE FROM machine_configs WHERE machine_key = #{key}").execute(p)
+            .compose(x -> SqlTemplate.forUpdate(conn, "INSERT INTO machine_configs (machine_key, body,"
+                + " sha256, updated_at) VALUES (#{key}, #{body}, #{sha}, #{at})").execute(p))
+            .map(x -> c)), "store the machine config");
+  }
+
+  @Override
+  public Future<Optional<StoredConfig>> config(String machineKey) {
+    return guard(SqlTemplate.forQuery(pool, "SELECT machine_key, body, sha256, updated_at"
+            + " FROM machine_configs WHERE machine_key = #{key}").execute(Map.of("key", machineKey))
+        .map(rows -> {
+          for (Row r : rows) {
+            return Optional.of(new StoredConfig(r.getString("machine_key"), r.getString("body"),
+                r.getString("sha256"), Instant.ofEpochMilli(r.getLong("updated_at"))));
+          }
+          return Optional.<StoredConfig>empty();
+        }), "read the machine config");
+  }
+
+  @Override
+  public Future<Void> putToken(TokenRecord t) {
+    Map<String, Object> p = new HashMap<>();
+    p.put("hash", t.tokenHash());
+    p.put("key", t.machineKey());
+    p.put("tenant", t.tenant());
+    p.put("boot", t.bootId());
+    p.put("created", t.createdAt().toEpochMilli());
+    p.put("expires", t.expiresAt().toEpochMilli());
+    return guard(SqlMachineStore.transaction(pool, dialect, conn ->
+        SqlTemplate.forUpdate(conn, "DELETE FROM config_tokens WHERE machine_key = #{key}"
+                + " AND expires_at < #{created}").execute(p)
+            .compose(x -> SqlTemplate.forUpdate(conn, "INSERT INTO config_tokens (token_hash,"
+                + " machine_key, tenant, boot_id, created_at, expires_at) VALUES (#{hash}, #{key},"
+                + " #{tenant}, #{boot}, #{created}, #{expires})").execute(p))
+            .<Void>mapEmpty()), "store the config token");
+  }
+
+  @Override
+  public Future<Optional<TokenRecord>> token(String tokenHash) {
+    return guard(SqlTemplate.forQuery(pool, "SELECT token_hash, machine_key, tenant, boot_id,"
+            + " created_at, expires_at FROM config_tokens WHERE token_hash = #{hash}")
+        .execute(Map.of("hash", tokenHash))
+        .map(rows -> {
+          for (Row r : rows) {
+            return Optional.of(new TokenRecord(r.getString("token_hash"), r.getString("machine_key"),
+                r.getString("tenant"), r.getString("boot_id"),
+                Instant.ofEpochMilli(r.getLong("created_at")),
+                Instant.ofEpochMilli(r.getLong("expires_at"))));
+          }
+          return Optional.<TokenRecord>empty();
+        }), "read the config token");
+  }
+
+  @Override
+  public Future<Integer> revokeTokens(String machineKey) {
+    return guard(SqlTemplate.forUpdate(pool, "DELETE FROM config_tokens WHERE machine_key = #{key}")
+        .execute(Map.of("key", machineKey)).map(r -> r.rowCount()), "revoke config tokens");
+  }
+
+  private <T> Future<T> guard(Future<T> f, String what) {
+    return f.recover(e -> Future.failedFuture(e instanceof NettBootException ne ? ne
+        : new UnavailableException("inventory database failed to " + what + ": "
+            + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e)));
+  }
+}
