@@ -84,8 +84,11 @@ public record Inventory(String source, Cluster cluster, List<Tenant> tenants, Li
   /** One fabric link of a node: its interface name, and the ToR port at the other end. */
   public record FabricLink(String iface, String tor, String port, OptionalInt mtu) {}
 
-  /** The node's BMC; the credential itself stays in the secret store {@code credentialRef} names. */
-  public record Bmc(String url, String credentialRef) {}
+  /**
+   * The node's BMC. Credentials and the pinned certificate are named in the same block (files or
+   * environment variables) and resolved by {@code redfish provision}, never kept here.
+   */
+  public record Bmc(String url) {}
 
   public record Node(
       String name,

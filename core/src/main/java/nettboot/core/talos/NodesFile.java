@@ -42,6 +42,9 @@ import nettboot.core.talos.LocatedYaml.Seq;
  * has one detail line per problem, each {@code file:line:column: node NAME: field: what is wrong}.
  */
 public final class NodesFile {
+  /** The fields of a node's {@code bmc:} block (shared with {@code redfish provision}). */
+  public static final Set<String> BMC_FIELDS = Set.of("url", "user", "userFile", "userEnv",
+      "passwordFile", "passwordEnv", "certificate", "insecure", "mediaUrl");
   /** Larger than any inventory this tool is meant for. */
   static final long MAX_BYTES = 4L << 20;
 
@@ -695,12 +698,13 @@ public final class NodesFile {
       Optional<Bmc> bmc = Optional.empty();
       LocatedYaml bmcNode = m.entries().get("bmc");
       if (bmcNode != null) {
-        LocatedYaml.Map b = map(bmcNode, f + ".bmc", Set.of("url", "credentialRef"));
+        // The same block 'redfish provision' reads (credentials are resolved there, from files or
+        // environment variables; never inline).
+        LocatedYaml.Map b = map(bmcNode, f + ".bmc", BMC_FIELDS);
         if (b != null) {
           String url = httpsUrl(scalar(b, "url", f + ".bmc.url", true), f + ".bmc.url");
-          Scalar cred = scalar(b, "credentialRef", f + ".bmc.credentialRef", true);
-          if (url != null && cred != null) {
-            bmc = Optional.of(new Bmc(url, cred.text()));
+          if (url != null) {
+            bmc = Optional.of(new Bmc(url));
           }
         }
       }
