@@ -54,7 +54,8 @@ public final class FabricConfigs {
     for (Port p : ports) {
       b.append("interface ").append(p.port()).append("\n")
           .append(" description ").append(p.node().name()).append(" ").append(p.link().iface()).append("\n");
-      p.link().mtu().ifPresent(m -> b.append(" mtu ").append(m).append("\n"));
+      // FRR has no interface MTU command: the ToR's OS sets it; say which one the node expects.
+      p.link().mtu().ifPresent(m -> b.append(" ! node link MTU ").append(m).append(" (set on the port by the OS)\n"));
       raLines(b, inv);
       b.append("exit\n!\n");
     }

@@ -87,6 +87,77 @@ class FabricConfigsTest {
     }
   }
 
+  @Test
+  void theRealFrrAcceptsTheGeneratedTorAndGatewayConfigs() throws Exception {
+    Inventory inv = NodesFile.read(EXAMPLE);
+    for (var e : FabricConfigs.tors(inv).entrySet()) {
+      check(e.getKey(), e.getValue());
+    }
+    check("gateway", FabricConfigs.gatewayFrr(inv));
+  }
+
+  private void check(String name, String config) throws Exception {
+    Path f = dir.resolve(name + ".conf");
+    Files.writeString(f, config);
+    Process p = new ProcessBuilder("vtysh", "-C", "-f", f.toString()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as("vtysh -C on " + name + ":\n" + out + "\n" + config).isZero();
+  }
+
+  @Test
+  void theRealFrrZebraSendsTheBootstrapPrefixOnAServerPort() throws Exception {
+    Inventory inv = NodesFile.read(EXAMPLE);
+    String id = UUID.randomUUID().toString().substring(0, 6);
+    String nsTor = "nbtr" + id;
+    String nsNode = "nbnd" + id;
+    Path work = Files.createTempDirectory("nettboot-frr");
+    Files.writeString(work.resolve("frr.conf"), FabricConfigs.tor(inv, "tor-a1"));
+    run("chown", "-R", "frr:frr", work.toString());
+    Process zebra = null;
+    List<String> cleanup = new ArrayList<>();
+    try {
+      run("ip", "netns", "add", nsTor);
+      cleanup.add(nsTor);
+      run("ip", "netns", "add", nsNode);
+      cleanup.add(nsNode);
+      run("ip", "-n", nsTor, "link", "add", "swp1", "type", "veth", "peer", "name", "nd0", "netns", nsNode);
+      for (String[] ns : new String[][] {{nsTor, "swp1"}, {nsNode, "nd0"}}) {
+        run("ip", "netns", "exec", ns[0], "sysctl", "-qw", "net.ipv6.conf." + ns[1] + ".accept_dad=0");
+        run("ip", "-n", ns[0], "link", "set", ns[1], "up");
+      }
+      zebra = new ProcessBuilder("ip", "netns", "exec", nsTor, "/usr/lib/frr/zebra",
+          "-f", work.resolve("frr.conf").toString(), "-i", work.resolve("zebra.pid").toString(),
+          "-z", work.resolve("zserv.api").toString(), "--vty_socket", work.toString(),
+          "-u", "frr", "-g", "frr", "--log", "stdout")
+          .redirectErrorStream(true).redirectOutput(dir.resolve("zebra.log").toFile()).start();
+      String seen = "";
+      for (int attempt = 0; attempt < 10 && !seen.contains("2001:db8:b007:5eed::/64"); attempt++) {
+        Process rdisc = new ProcessBuilder("ip", "netns", "exec", nsNode, "rdisc6", "-1", "-w", "1500", "nd0")
+            .redirectErrorStream(true).start();
+        seen = new String(rdisc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        rdisc.waitFor(10, TimeUnit.SECONDS);
+        if (!seen.contains("Prefix")) {
+          Thread.sleep(500);
+        }
+      }
+      assertThat(seen).as("zebra log: " + Files.readString(dir.resolve("zebra.log")))
+          .contains("Prefix                   : 2001:db8:b007:5eed::/64")
+          .contains("Autonomous address conf.:          Yes")
+          .contains("Stateful address conf.    :           No");
+    } finally {
+      if (zebra != null) {
+        zebra.destroy();
+        zebra.waitFor(5, TimeUnit.SECONDS);
+        zebra.destroyForcibly();
+      }
+      for (String ns : cleanup) {
+        new ProcessBuilder("ip", "netns", "del", ns).start().waitFor(10, TimeUnit.SECONDS);
+      }
+      new ProcessBuilder("rm", "-rf", work.toString()).start().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
   static void run(String... cmd) throws Exception {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
