@@ -465,15 +465,18 @@ final class StormCommand implements Runnable {
 
   private void report(Set<String> which, List<Side> sides) {
     out.println();
-    out.printf("%-3s %-22s %-6s %8s %-28s %10s %-5s %9s %9s %9s %9s %7s %8s%n", "sc", "phase", "server",
-        "ok", "errors", "rate", "unit", "p50_ms", "p99_ms", "p99.9_ms", "max_ms", "cpu_s", "rss_MiB");
+    out.printf("%-3s %-22s %-6s %8s %-28s %10s %-5s %9s %9s %9s %9s %7s %10s %8s%n", "sc", "phase", "server",
+        "ok", "errors", "rate", "unit", "p50_ms", "p99_ms", "p99.9_ms", "max_ms", "cpu_s", "cpu_ms/op", "rss_MiB");
     for (Row r : rows) {
-      out.printf(Locale.ROOT, "%-3s %-22s %-6s %8d %-28s %10.1f %-5s %9.1f %9.1f %9.1f %9.1f %7.1f %8s%n",
+      out.printf(Locale.ROOT, "%-3s %-22s %-6s %8d %-28s %10.1f %-5s %9.1f %9.1f %9.1f %9.1f %7.1f %10.2f %8s%n",
           r.scenario(), r.phase(), r.server(), r.r().ok.sum(), r.r().errorText(), r.rate(), r.unit(),
           r.r().pctMs(50), r.r().pctMs(99), r.r().pctMs(99.9), r.r().maxMs(), r.cpu(),
+          r.cpu() * 1000 / Math.max(1, r.r().ok.sum()),
           r.rss() == 0 ? "-" : Long.toString(r.rss() >> 20));
     }
     out.println();
+    out.println("rates: a, c, e boot decisions/s; b, d MB/s. cpu_s, cpu_ms/op and rss_MiB: the server's"
+        + " processes (/proc), op = decision, download or Range read");
     notes.forEach((k, v) -> out.println("note " + k.substring(0, 1) + " " + v));
     for (String sc : which) {
       Row e = headline(sc, "edge");
