@@ -325,7 +325,7 @@ final class StormCommand implements Runnable {
         double mbps = (bg.bytes.sum() - bytes0) / ((System.nanoTime() - t0) / 1e9) / 1e6;
         await(bg.stop(), "stopping the streams");
         notes.merge("c:" + s.name(), String.format(Locale.ROOT,
-            "%s: decision p99 %.1f ms unloaded, %.1f ms while %d streams ran (%.0f MB/s completed, stream errors %s): %.2fx",
+            "%s: decision p99 %.1f ms unloaded, %.1f ms while %d streams ran (%.0f MB/s streamed, stream errors %s): %.2fx",
             s.name(), unloaded.r().pctMs(99), loaded.r().pctMs(99), p.cStreams(), mbps,
             bg.errors.isEmpty() ? "0" : bg.errors, loaded.r().pctMs(99) / Math.max(0.001, unloaded.r().pctMs(99))),
             (a, b) -> a + "; " + b);

@@ -131,6 +131,11 @@ final class StormLoad {
 
   /** One request whose body is counted and dropped; completes with the body size. */
   Future<Long> get(HttpClient client, String uri, String range, int expectStatus) {
+    return get(client, uri, range, expectStatus, null);
+  }
+
+  /** As above, adding every body byte to {@code progress} as it arrives (when not null). */
+  Future<Long> get(HttpClient client, String uri, String range, int expectStatus, LongAdder progress) {
     RequestOptions ro = new RequestOptions().setMethod(HttpMethod.GET).setHost(target.host())
         .setPort(target.port()).setURI(uri).setIdleTimeout(60_000)
         .putHeader("host", target.urlHost() + ":" + target.port());
@@ -139,7 +144,12 @@ final class StormLoad {
     }
     return client.request(ro).compose(req -> req.send()).compose(res -> {
       AtomicLong size = new AtomicLong();
-      res.handler(b -> size.addAndGet(b.length()));
+      res.handler(b -> {
+        size.addAndGet(b.length());
+        if (progress != null) {
+          progress.add(b.length());
+        }
+      });
       return res.end().compose(v -> res.statusCode() == expectStatus
           ? Future.succeededFuture(size.get())
           : Future.failedFuture(new StatusException(res.statusCode())));
@@ -289,9 +299,8 @@ final class StormLoad {
         }
         return;
       }
-      get(client, uris[n % uris.length], null, 200).onComplete(ar -> {
+      get(client, uris[n % uris.length], null, 200, bytes).onComplete(ar -> {
         if (ar.succeeded()) {
-          bytes.add(ar.result());
           completed.increment();
         } else {
           errors.merge(kind(ar.cause()), 1L, Long::sum);
