@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
 /** Load generators that print numbers (no pass/fail): measure, do not assert. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measure the metadata server (prints numbers; run against a server you started).",
-    subcommands = {BenchCommand.Boot.class})
+    subcommands = {BenchCommand.Boot.class, StormCommand.class})
 final class BenchCommand {
 
   @Command(name = "boot", mixinStandardHelpOptions = true,

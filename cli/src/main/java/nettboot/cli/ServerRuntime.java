@@ -58,7 +58,9 @@ final class ServerRuntime implements AutoCloseable {
         loops, base.maxAdminBodyBytes(), base.maxArtifactBytes(), base.idleTimeout(),
         base.handshakeTimeout(), s.accessLog(), base.configTokenTtl());
     JsonLog log = new JsonLog(System.out);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+    // Native epoll transport where available (Linux x86_64): fewer syscalls and wake-ups than NIO
+    // under a reboot storm of short connections; Vert.x falls back to NIO elsewhere.
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
     MachineStore store = null;
     try {
       store = s.postgresUrl() == null || s.postgresUrl().isBlank()
@@ -79,6 +81,7 @@ final class ServerRuntime implements AutoCloseable {
           "ops", new ListenAddress(config.ops().host(), server.opsPort()).toString(),
           "store", s.postgresUrl() == null || s.postgresUrl().isBlank() ? "sqlite" : "postgresql",
           "event_loops", loops,
+          "transport", vertx.isNativeTransportEnabled() ? "native" : "nio",
           "cache_ttl_ms", s.cacheTtl().toMillis(),
           "boot_domain", ca.bootDomain()));
       return new ServerRuntime(vertx, store, server, log, config);

@@ -1,0 +1,509 @@
+package nettboot.cli;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import nettboot.core.error.InvalidInputException;
+import nettboot.core.error.UnavailableException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench storm}: a data centre rebooting at once, against the edge and (with --vs-nginx)
+ * against nginx with {@code ssl_verify_client on} serving the same scripts and files with the
+ * same certificates, both started here on loopback, measured alternately in the same run.
+ */
+@Command(name = "storm", mixinStandardHelpOptions = true,
+    description = {"Reboot-storm benchmark. Starts the edge itself ('serve' in a child JVM with its own",
+        "lab PKI, SQLite store, enrolled machines in Provisioning and generated artifacts under a",
+        "temp directory) and, with --vs-nginx, nginx with a generated config (same chain, key, client",
+        "CA and files); runs the scenarios alternately against both and prints a table and one line",
+        "per scenario. Scenarios: a handshake storm (new TLS 1.2 mTLS connection per machine, boot",
+        "decisions only), b artifact storm (whole 100 MB initramfs downloads), c mixed (boot-decision",
+        "burst while artifacts stream, against its unloaded p99), d Range (random 1 MiB reads of a",
+        "1 GB ISO over keep-alive connections), e faults (stalled handshakes, silent and garbage",
+        "connections, stalled downloads while well-behaved machines boot). Rates: a, c, e decisions/s;",
+        "b, d MB/s. Runs against a server it did not start only with --target."})
+final class StormCommand implements Runnable {
+
+  @Option(names = "--scenario", defaultValue = "all", description = "a, b, c, d, e or all (default: ${DEFAULT-VALUE})")
+  String scenario;
+
+  @Option(names = "--vs-nginx", description = "Also start nginx and run every scenario against it (alternating)")
+  boolean vsNginx;
+
+  @Option(names = "--machines", description = "Machines of scenario a (default: 10000; --quick 1000)")
+  Integer machines;
+
+  @Option(names = "--concurrency", description = "Concurrent machines of scenario a (default: 1000; --quick 100)")
+  Integer concurrency;
+
+  @Option(names = "--rate", defaultValue = "0",
+      description = "Scenario a open loop at this many new machines per second instead of the closed loop")
+  double rate;
+
+  @Option(names = "--quick", description = "Shrink every scenario about ten times (smoke run)")
+  boolean quick;
+
+  @Option(names = "--runs", defaultValue = "1", description = "Alternating runs per server and scenario; the median is reported (default: ${DEFAULT-VALUE})")
+  int runs;
+
+  @Option(names = "--client-loops", defaultValue = "1", description = "Event loops of the load generator (default: ${DEFAULT-VALUE})")
+  int clientLoops;
+
+  @Option(names = "--target", description = {"Run against this already running boot listener (https://[::1]:8443)",
+      "instead of starting one: needs --pki with tenants/<--tenant>.crt|key and machines enrolled as by",
+      "'bench boot' (b, d also need artifacts storm-kernel, storm-initramfs, storm-iso)"})
+  String target;
+
+  @Option(names = "--pki", description = "With --target: PKI directory (root-ca.crt, tenants/)")
+  Path pki;
+
+  @Option(names = "--tenant", defaultValue = "demo", description = "With --target: tenant certificate name (default: ${DEFAULT-VALUE})")
+  String tenant;
+
+  @Option(names = "--work-dir", description = "Parent of the temp lab directory (default: /dev/shm when writable, else the temp dir)")
+  Path workDir;
+
+  @Option(names = "--warmup", description = "Seconds of boot decisions against each server before measuring (default: 20; --quick 3)")
+  Integer warmup;
+
+  private int warmupSeconds;
+
+  @Option(names = "--keep", description = "Keep the lab directory (logs, configs) afterwards")
+  boolean keep;
+
+  @Option(names = "--nginx", defaultValue = "/usr/sbin/nginx", description = "nginx binary (default: ${DEFAULT-VALUE})")
+  String nginxBinary;
+
+  @Option(names = "--server-jvm-opts", defaultValue = "-Xms256m -Xmx1g -XX:+UseParallelGC",
+      description = "JVM options of the edge child (default: ${DEFAULT-VALUE})")
+  String serverJvmOpts;
+
+  @Option(names = "--serve-opts", defaultValue = "", description = "Extra 'serve' options for the edge child")
+  String serveOpts;
+
+  /** Timeouts the nginx reference is configured with (the edge's defaults). */
+  static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+
+  @Option(names = "--idle-timeout", defaultValue = "60", description = "nginx keep-alive/send timeout in seconds, as the edge's idle timeout (default: ${DEFAULT-VALUE})")
+  int idleTimeoutSeconds;
+
+  private final PrintStream out = System.out;
+
+  /** One server under test. */
+  private record Side(String name, StormLoad.Target target, StormServers.Child child) {}
+
+  /** One measured phase. */
+  private record Row(String scenario, String phase, String server, StormLoad.Result r, String unit,
+      double rate, double cpu, long rss) {}
+
+  private final List<Row> rows = new ArrayList<>();
+  private final Map<String, String> notes = new LinkedHashMap<>();
+
+  /** Figures of a scenario, sized for a full or a --quick run. */
+  private record Plan(int aMachines, int aConc, int bDownloads, int bConc, int cMachines, int cStreams,
+      int dReads, int dConc, int eGood, int eConc, int eBadPerKind, Duration eWait,
+      StormServers.Sizes sizes) {}
+
+  private Plan plan() {
+    int div = quick ? 10 : 1;
+    int am = machines != null ? machines : 10_000 / div;
+    int ac = concurrency != null ? concurrency : 1_000 / div;
+    if (am < 1 || ac < 1 || runs < 1 || clientLoops < 1) {
+      throw new InvalidInputException("--machines/--concurrency/--runs/--client-loops", "must be positive");
+    }
+    return new Plan(am, ac, 200 / div, 200 / div, 2_000 / div, 100 / div, 5_000 / div, 500 / div,
+        2_000 / div, 50 / div, 250 / div,
+        quick ? Duration.ofSeconds(15) : HANDSHAKE_TIMEOUT.plus(Duration.ofSeconds(idleTimeoutSeconds + 10)),
+        new StormServers.Sizes((20L << 20) / div, (100L << 20) / div, (1L << 30) / div));
+  }
+
+  @Override
+  public void run() {
+    Set<String> which = scenarios();
+    Plan p = plan();
+    warmupSeconds = warmup != null ? warmup : quick ? 3 : 20;
+    if (target != null && vsNginx) {
+      throw new InvalidInputException("--target", "cannot be combined with --vs-nginx (nginx needs the lab started here)");
+    }
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(clientLoops));
+    Path dir = null;
+    List<StormServers.Child> children = new ArrayList<>();
+    try {
+      List<Side> sides = new ArrayList<>();
+      if (target != null) {
+        sides.add(externalSide());
+      } else {
+        dir = labDir();
+        int edgePort = StormServers.freePort();
+        int nginxPort = StormServers.freePort();
+        int labMachines = Math.max(p.aMachines(), Math.max(p.cMachines(), p.eGood()));
+        long t0 = System.nanoTime();
+        StormServers.Lab lab = StormServers.prepare(dir, labMachines, p.sizes(), nginxPort);
+        System.err.printf("storm: lab ready in %.1f s (%d machines, artifacts %d/%d/%d MiB) under %s%n",
+            (System.nanoTime() - t0) / 1e9, labMachines, p.sizes().kernel() >> 20,
+            p.sizes().initramfs() >> 20, p.sizes().iso() >> 20, dir);
+        StormServers.Child edge = StormServers.startEdge(lab, edgePort, split(serverJvmOpts), split(serveOpts));
+        children.add(edge);
+        sides.add(new Side("edge", labTarget(lab, edgePort), edge));
+        if (vsNginx) {
+          StormServers.Child nginx = StormServers.startNginx(lab, nginxBinary, nginxPort, HANDSHAKE_TIMEOUT,
+              Duration.ofSeconds(idleTimeoutSeconds));
+          children.add(nginx);
+          sides.add(new Side("nginx", labTarget(lab, nginxPort), nginx));
+        }
+      }
+      for (Side s : sides) {
+        warmUp(vertx, s, p);
+      }
+      for (String sc : which) {
+        for (int run = 0; run < runs; run++) {
+          List<Side> order = new ArrayList<>(sides);
+          if (run % 2 == 1) {
+            java.util.Collections.reverse(order);
+          }
+          for (Side s : order) {
+            System.err.printf("storm: scenario %s on %s (run %d/%d)%n", sc, s.name(), run + 1, runs);
+            runScenario(vertx, sc, s, p);
+          }
+        }
+      }
+      report(which, sides);
+    } catch (IOException e) {
+      throw new UnavailableException("storm: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException("storm: interrupted", e);
+    } finally {
+      for (StormServers.Child c : children) {
+        c.close();
+      }
+      Await.result(vertx.close(), Duration.ofSeconds(30), "closing the load generator");
+      if (dir != null && !keep) {
+        deleteTree(dir);
+      } else if (dir != null) {
+        System.err.println("storm: lab kept in " + dir);
+      }
+    }
+  }
+
+  private Set<String> scenarios() {
+    String s = scenario.toLowerCase(Locale.ROOT).trim();
+    if (s.equals("all")) {
+      return new java.util.LinkedHashSet<>(List.of("a", "b", "c", "d", "e"));
+    }
+    Set<String> out = new java.util.LinkedHashSet<>();
+    for (String part : s.split(",")) {
+      if (!List.of("a", "b", "c", "d", "e").contains(part.trim())) {
+        throw new InvalidInputException("--scenario", "'" + part + "' is not one of a, b, c, d, e, all");
+      }
+      out.add(part.trim());
+    }
+    return out;
+  }
+
+  private Side externalSide() {
+    if (pki == null) {
+      throw new InvalidInputException("--pki", "required with --target (root-ca.crt and tenants/" + tenant + ".crt)");
+    }
+    java.net.URI u = java.net.URI.create(target);
+    if (!"https".equals(u.getScheme()) || u.getPort() < 1) {
+      throw new InvalidInputException("--target", "expected https://HOST:PORT, e.g. https://[::1]:8443");
+    }
+    String host = u.getHost().replace("[", "").replace("]", "");
+    return new Side("edge", new StormLoad.Target(host, u.getPort(), pki.resolve("root-ca.crt"),
+        pki.resolve("tenants").resolve(tenant + ".crt"), pki.resolve("tenants").resolve(tenant + ".key")), null);
+  }
+
+  private static StormLoad.Target labTarget(StormServers.Lab lab, int port) {
+    return new StormLoad.Target(StormServers.HOST, port, lab.ca().rootCertPath(), lab.tenantCert(), lab.tenantKey());
+  }
+
+  private Path labDir() throws IOException {
+    Path parent = workDir;
+    if (parent == null) {
+      Path shm = Path.of("/dev/shm");
+      parent = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+    return Files.createTempDirectory(parent, "nettboot-storm-");
+  }
+
+  private static List<String> split(String s) {
+    return s == null || s.isBlank() ? List.of() : List.of(s.trim().split("\\s+"));
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          // best effort
+        }
+      });
+    } catch (IOException e) {
+      System.err.println("storm: could not remove " + dir + ": " + e.getMessage());
+    }
+  }
+
+  private static <T> T await(Future<T> f, String what) {
+    return Await.result(f, Duration.ofMinutes(30), what);
+  }
+
+  private static String bootUri(int i) {
+    return "/v1/boot/" + StormServers.machineId(i);
+  }
+
+  private void warmUp(Vertx vertx, Side s, Plan p) {
+    StormLoad load = new StormLoad(vertx, s.target());
+    HttpClient fresh = load.client(false, 100);
+    HttpClient kept = load.client(true, 20);
+    // Until the JIT has compiled the hot paths: a cold edge spends half its CPU in the compiler.
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
+    long n = 0;
+    StormLoad.Result r;
+    do {
+      long base = n;
+      r = await(load.closedLoop(500, 100, i -> load.get(fresh, bootUri((int) ((base + i) % p.aMachines())), null, 200)), "warm-up");
+      n += 500;
+    } while (System.nanoTime() < until && r.errorCount() == 0);
+    await(load.closedLoop(4, 4, i -> load.get(kept, "/v1/artifacts/" + StormServers.KERNEL, null, 200)), "warm-up");
+    await(load.closedLoop(200, 20, i -> load.get(kept, "/v1/artifacts/" + StormServers.ISO,
+        StormLoad.randomMiB(p.sizes().iso()), 206)), "warm-up");
+    System.err.printf("storm: %s warmed up (%d decisions, errors %s)%n", s.name(), n, r.errorText());
+    fresh.close();
+    kept.close();
+  }
+
+  private void runScenario(Vertx vertx, String sc, Side s, Plan p) throws InterruptedException {
+    StormLoad load = new StormLoad(vertx, s.target());
+    switch (sc) {
+      case "a" -> {
+        HttpClient c = load.client(false, Math.max(p.aConc(), 1));
+        measure(s, "a", rate > 0 ? "open " + rate + "/s" : "burst", "dec/s", () -> rate > 0
+            ? load.openLoop(p.aMachines(), rate, i -> decision(load, c, i))
+            : load.closedLoop(p.aMachines(), p.aConc(), i -> decision(load, c, i)));
+        c.close();
+      }
+      case "b" -> {
+        HttpClient c = load.client(false, p.bConc());
+        measure(s, "b", p.bConc() + " x initramfs", "MB/s", () -> load.closedLoop(p.bDownloads(), p.bConc(),
+            i -> whole(load, c, StormServers.INITRAMFS, p.sizes().initramfs())));
+        c.close();
+      }
+      case "c" -> {
+        HttpClient c = load.client(false, p.cMachines());
+        Row unloaded = measure(s, "c", "unloaded", "dec/s",
+            () -> load.closedLoop(p.cMachines(), p.cMachines(), i -> decision(load, c, i)));
+        HttpClient streams = load.client(false, p.cStreams());
+        StormLoad.Background bg = load.new Background(streams, p.cStreams(),
+            "/v1/artifacts/" + StormServers.INITRAMFS, "/v1/artifacts/" + StormServers.KERNEL);
+        TimeUnit.SECONDS.sleep(2);
+        long bytes0 = bg.bytes.sum();
+        long t0 = System.nanoTime();
+        Row loaded = measure(s, "c", "+" + p.cStreams() + " streams", "dec/s",
+            () -> load.closedLoop(p.cMachines(), p.cMachines(), i -> decision(load, c, i)));
+        double mbps = (bg.bytes.sum() - bytes0) / ((System.nanoTime() - t0) / 1e9) / 1e6;
+        await(bg.stop(), "stopping the streams");
+        notes.merge("c:" + s.name(), String.format(Locale.ROOT,
+            "%s: decision p99 %.1f ms unloaded, %.1f ms while %d streams ran (%.0f MB/s streamed, stream errors %s): %.2fx",
+            s.name(), unloaded.r().pctMs(99), loaded.r().pctMs(99), p.cStreams(), mbps,
+            bg.errors.isEmpty() ? "0" : bg.errors, loaded.r().pctMs(99) / Math.max(0.001, unloaded.r().pctMs(99))),
+            (a, b) -> a + "; " + b);
+        c.close();
+        streams.close();
+      }
+      case "d" -> {
+        HttpClient c = load.client(true, p.dConc());
+        measure(s, "d", p.dConc() + " x 1 MiB Range", "MB/s", () -> load.closedLoop(p.dReads(), p.dConc(),
+            i -> load.get(c, "/v1/artifacts/" + StormServers.ISO, StormLoad.randomMiB(p.sizes().iso()), 206)
+                .compose(n -> n == 1 << 20 ? Future.succeededFuture(n)
+                    : Future.failedFuture(new IllegalStateException("short range " + n)))));
+        c.close();
+      }
+      case "e" -> faults(vertx, load, s, p);
+      default -> throw new IllegalStateException(sc);
+    }
+  }
+
+  private static Future<Long> decision(StormLoad load, HttpClient c, int i) {
+    return load.get(c, bootUri(i), null, 200);
+  }
+
+  private static Future<Long> whole(StormLoad load, HttpClient c, String name, long size) {
+    return load.get(c, "/v1/artifacts/" + name, null, 200).compose(n -> n == size
+        ? Future.succeededFuture(n) : Future.failedFuture(new IllegalStateException("short body " + n)));
+  }
+
+  private interface Phase {
+    Future<StormLoad.Result> start();
+  }
+
+  private Row measure(Side s, String sc, String phase, String unit, Phase ph) {
+    StormServers.Usage before = s.child() == null ? null : StormServers.usage(s.child());
+    StormServers.RssSampler rss = s.child() == null ? null : new StormServers.RssSampler(s.child());
+    StormLoad.Result r = await(ph.start(), "scenario " + sc);
+    double cpu = 0;
+    long peak = 0;
+    if (rss != null) {
+      rss.close();
+      cpu = StormServers.usage(s.child()).cpuSeconds() - before.cpuSeconds();
+      peak = Math.max(rss.peak(), before.rssBytes());
+    }
+    double rate = unit.equals("MB/s") ? r.bytes.sum() / r.seconds() / 1e6 : r.ok.sum() / r.seconds();
+    Row row = new Row(sc, phase, s.name(), r, unit, rate, cpu, peak);
+    rows.add(row);
+    System.err.printf(Locale.ROOT, "storm:   %s %-18s %-5s ok %d errors %s  %.1f %s  p99 %.1f ms  cpu %.1f s  rss %d MiB%n",
+        sc, phase, s.name(), r.ok.sum(), r.errorText(), rate, unit, r.pctMs(99), cpu, peak >> 20);
+    return row;
+  }
+
+  /** Scenario e: bad clients while well-behaved machines boot; the server must shed the bad ones. */
+  private void faults(Vertx vertx, StormLoad load, Side s, Plan p) throws InterruptedException {
+    HttpClient c = load.client(false, p.eConc());
+    Row base = measure(s, "e", "no bad clients", "dec/s",
+        () -> load.closedLoop(p.eGood(), p.eConc(), i -> decision(load, c, i)));
+    NetClient plain = load.plainNetClient();
+    NetClient tls = load.tlsNetClient();
+    Map<Integer, StormLoad.BadKind> kindOf = new ConcurrentHashMap<>();
+    Map<Integer, Long> openedAt = new ConcurrentHashMap<>();
+    List<NetSocket> sockets = java.util.Collections.synchronizedList(new ArrayList<>());
+    Map<String, Long> openErrors = new ConcurrentHashMap<>();
+    List<Future<NetSocket>> opening = new ArrayList<>();
+    for (int i = 0; i < p.eBadPerKind(); i++) {
+      for (StormLoad.BadKind k : StormLoad.BadKind.values()) {
+        long t = System.nanoTime();
+        opening.add(load.bad(plain, tls, k, "/v1/artifacts/" + StormServers.INITRAMFS).onComplete(ar -> {
+          if (ar.succeeded()) {
+            sockets.add(ar.result());
+            kindOf.put(ar.result().localAddress().port(), k);
+            openedAt.put(ar.result().localAddress().port(), t);
+          } else {
+            openErrors.merge(k.label() + ":" + StormLoad.kind(ar.cause()), 1L, Long::sum);
+          }
+        }));
+      }
+    }
+    Future.join(opening).otherwiseEmpty().toCompletionStage().toCompletableFuture().join();
+    TimeUnit.MILLISECONDS.sleep(300);
+    Map<Integer, Long> shedAt = new ConcurrentHashMap<>();
+    Thread watcher = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted() && shedAt.size() < kindOf.size()) {
+        Set<Integer> held = StormServers.heldPeers(s.target().port());
+        long now = System.nanoTime();
+        for (Integer port : kindOf.keySet()) {
+          if (!held.contains(port)) {
+            shedAt.putIfAbsent(port, now);
+          }
+        }
+        try {
+          TimeUnit.MILLISECONDS.sleep(200);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "storm-shed-watch");
+    watcher.setDaemon(true);
+    watcher.start();
+    Row attacked = measure(s, "e", "+" + kindOf.size() + " bad clients", "dec/s",
+        () -> load.closedLoop(p.eGood(), p.eConc(), i -> decision(load, c, i)));
+    long deadline = System.nanoTime() + p.eWait().toNanos();
+    while (System.nanoTime() < deadline && shedAt.size() < kindOf.size()) {
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+    watcher.interrupt();
+    Map<StormLoad.BadKind, List<Double>> shedSeconds = new EnumMap<>(StormLoad.BadKind.class);
+    Map<StormLoad.BadKind, Integer> total = new EnumMap<>(StormLoad.BadKind.class);
+    kindOf.forEach((port, k) -> {
+      total.merge(k, 1, Integer::sum);
+      Long at = shedAt.get(port);
+      if (at != null) {
+        shedSeconds.computeIfAbsent(k, x -> new ArrayList<>()).add((at - openedAt.get(port)) / 1e9);
+      }
+    });
+    StringBuilder sb = new StringBuilder(s.name()).append(": good-client p99 ")
+        .append(String.format(Locale.ROOT, "%.1f ms alone, %.1f ms with bad clients (%.2fx); shed",
+            base.r().pctMs(99), attacked.r().pctMs(99),
+            attacked.r().pctMs(99) / Math.max(0.001, base.r().pctMs(99))));
+    for (StormLoad.BadKind k : StormLoad.BadKind.values()) {
+      List<Double> sh = shedSeconds.getOrDefault(k, List.of());
+      List<Double> sorted = sh.stream().sorted().toList();
+      sb.append(String.format(Locale.ROOT, " %s %d/%d%s", k.label(), sh.size(), total.getOrDefault(k, 0),
+          sorted.isEmpty() ? "" : String.format(Locale.ROOT, " (median %.1f s)", sorted.get(sorted.size() / 2))));
+    }
+    if (!openErrors.isEmpty()) {
+      sb.append("; could not open ").append(openErrors);
+    }
+    sb.append(String.format(Locale.ROOT, " within %.0f s", p.eWait().toSeconds() + 0.0));
+    notes.merge("e:" + s.name(), sb.toString(), (a, b) -> a + "; " + b);
+    for (NetSocket so : new ArrayList<>(sockets)) {
+      so.close();
+    }
+    c.close();
+    plain.close();
+    tls.close();
+  }
+
+  private void report(Set<String> which, List<Side> sides) {
+    out.println();
+    out.printf("%-3s %-22s %-6s %8s %-28s %10s %-5s %9s %9s %9s %9s %7s %10s %8s%n", "sc", "phase", "server",
+        "ok", "errors", "rate", "unit", "p50_ms", "p99_ms", "p99.9_ms", "max_ms", "cpu_s", "cpu_ms/op", "rss_MiB");
+    for (Row r : rows) {
+      out.printf(Locale.ROOT, "%-3s %-22s %-6s %8d %-28s %10.1f %-5s %9.1f %9.1f %9.1f %9.1f %7.1f %10.2f %8s%n",
+          r.scenario(), r.phase(), r.server(), r.r().ok.sum(), r.r().errorText(), r.rate(), r.unit(),
+          r.r().pctMs(50), r.r().pctMs(99), r.r().pctMs(99.9), r.r().maxMs(), r.cpu(),
+          r.cpu() * 1000 / Math.max(1, r.r().ok.sum()),
+          r.rss() == 0 ? "-" : Long.toString(r.rss() >> 20));
+    }
+    out.println();
+    out.println("rates: a, c, e boot decisions/s; b, d MB/s. cpu_s, cpu_ms/op and rss_MiB: the server's"
+        + " processes (/proc), op = decision, download or Range read");
+    notes.forEach((k, v) -> out.println("note " + k.substring(0, 1) + " " + v));
+    for (String sc : which) {
+      Row e = headline(sc, "edge");
+      Row n = sides.size() > 1 ? headline(sc, "nginx") : null;
+      out.printf(Locale.ROOT, "storm %s: edge=%.1f nginx=%s ratio=%s p99_ms=%.1f/%s errors=%d/%s%n", sc,
+          e.rate(), n == null ? "-" : String.format(Locale.ROOT, "%.1f", n.rate()),
+          n == null ? "-" : String.format(Locale.ROOT, "%.2f", e.rate() / Math.max(1e-9, n.rate())),
+          e.r().pctMs(99), n == null ? "-" : String.format(Locale.ROOT, "%.1f", n.r().pctMs(99)),
+          e.r().errorCount(), n == null ? "-" : Long.toString(n.r().errorCount()));
+    }
+    out.flush();
+  }
+
+  /** The scenario's headline row for a server: the loaded phase, median rate over the runs. */
+  private Row headline(String sc, String server) {
+    List<Row> candidates = new ArrayList<>();
+    for (Row r : rows) {
+      boolean headlinePhase = switch (sc) {
+        case "c" -> !r.phase().equals("unloaded");
+        case "e" -> !r.phase().equals("no bad clients");
+        default -> true;
+      };
+      if (r.scenario().equals(sc) && r.server().equals(server) && headlinePhase) {
+        candidates.add(r);
+      }
+    }
+    candidates.sort(Comparator.comparingDouble(Row::rate));
+    return candidates.get((candidates.size() - 1) / 2);
+  }
+}
