@@ -1,19 +1,19 @@
 package nettboot.cli;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import nettboot.core.error.InvalidInputException;
+import nettboot.core.talos.LocatedYaml;
 
 /**
  * A YAML document as maps, lists and scalars that remember their line, so errors can say
- * {@code file:line}. Only what a small configuration file needs.
+ * {@code file:line}: a plain view of {@link LocatedYaml}, the parser the inventory uses.
  */
 final class YamlTree {
   /** A value and the line it starts on. {@code value} is a Map, a List, a String, or null. */
@@ -36,43 +36,36 @@ final class YamlTree {
   private YamlTree() {}
 
   static Node read(Path file) {
-    try (JsonParser p = new YAMLFactory().createParser(file.toFile())) {
-      if (p.nextToken() == null) {
-        return new Node(null, 1);
-      }
-      return node(p);
-    } catch (java.io.FileNotFoundException e) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
       throw new InvalidInputException(file.toString(), "file not found");
-    } catch (com.fasterxml.jackson.core.JacksonException e) {
-      int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-      throw new InvalidInputException(file + ":" + line, "not valid YAML: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new InvalidInputException(file.toString(), "cannot be read: " + e.getMessage());
     }
+    try {
+      LocatedYaml root = LocatedYaml.parse(text);
+      return root == null ? new Node(null, 1) : node(root);
+    } catch (LocatedYaml.SyntaxError e) {
+      throw new InvalidInputException(file + ":" + e.line(), "not valid YAML: " + e.getMessage());
+    }
   }
 
-  private static Node node(JsonParser p) throws IOException {
-    int line = p.currentTokenLocation().getLineNr();
-    JsonToken t = p.currentToken();
-    if (t == JsonToken.START_OBJECT) {
-      Map<String, Node> m = new LinkedHashMap<>();
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String key = p.currentName();
-        p.nextToken();
-        m.put(key, node(p));
+  private static Node node(LocatedYaml y) {
+    return switch (y) {
+      case LocatedYaml.Map m -> {
+        Map<String, Node> out = new LinkedHashMap<>();
+        m.entries().forEach((k, v) -> out.put(k, node(v)));
+        yield new Node(out, m.line());
       }
-      return new Node(m, line);
-    }
-    if (t == JsonToken.START_ARRAY) {
-      List<Node> l = new ArrayList<>();
-      while (p.nextToken() != JsonToken.END_ARRAY) {
-        l.add(node(p));
+      case LocatedYaml.Seq s -> {
+        List<Node> out = new ArrayList<>();
+        s.items().forEach(i -> out.add(node(i)));
+        yield new Node(out, s.line());
       }
-      return new Node(l, line);
-    }
-    if (t == JsonToken.VALUE_NULL) {
-      return new Node(null, line);
-    }
-    return new Node(p.getText(), line);
+      case LocatedYaml.Null n -> new Node(null, n.line());
+      case LocatedYaml.Scalar sc -> new Node(sc.text(), sc.line());
+    };
   }
 }

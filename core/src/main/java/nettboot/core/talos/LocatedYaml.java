@@ -16,7 +16,7 @@ import java.util.Map;
  * nodes.yaml:12:7}. Scalars are kept as their text: no YAML type guessing turns a MAC such as
  * {@code 10:20:30:40:50:59} into a number.
  */
-sealed interface LocatedYaml {
+public sealed interface LocatedYaml {
   int line();
 
   int column();
@@ -56,13 +56,21 @@ sealed interface LocatedYaml {
 
   /** Syntax errors carry the location the parser stopped at. */
   final class SyntaxError extends Exception {
-    final int line;
-    final int column;
+    private final int line;
+    private final int column;
 
     SyntaxError(String message, int line, int column) {
       super(message, null, false, false);
       this.line = line;
       this.column = column;
+    }
+
+    public int line() {
+      return line;
+    }
+
+    public int column() {
+      return column;
     }
   }
 

@@ -95,7 +95,7 @@ public final class NodesFile {
     try {
       root = LocatedYaml.parse(text);
     } catch (LocatedYaml.SyntaxError e) {
-      c.problems.add(new Problem(source, e.line, e.column, null, null, e.getMessage()));
+      c.problems.add(new Problem(source, e.line(), e.column(), null, null, e.getMessage()));
       throw c.failure();
     }
     if (root == null) {
