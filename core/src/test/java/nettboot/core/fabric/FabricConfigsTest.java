@@ -39,52 +39,13 @@ class FabricConfigsTest {
   @Test
   void theRealRadvdSendsTheBootstrapPrefixThatRdisc6SeesOnTheOtherEnd() throws Exception {
     Inventory inv = NodesFile.read(EXAMPLE);
-    String id = UUID.randomUUID().toString().substring(0, 6);
-    String nsGw = "nbgw" + id;
-    String nsNode = "nbnd" + id;
-    String conf = FabricConfigs.gatewayRadvd(inv).replace("interface br-lab", "interface gw0");
     Path confFile = dir.resolve("radvd.conf");
-    Files.writeString(confFile, conf);
-    Process radvd = null;
-    List<String> cleanup = new ArrayList<>();
-    try {
-      run("ip", "netns", "add", nsGw);
-      cleanup.add(nsGw);
-      run("ip", "netns", "add", nsNode);
-      cleanup.add(nsNode);
-      run("ip", "-n", nsGw, "link", "add", "gw0", "type", "veth", "peer", "name", "nd0", "netns", nsNode);
-      for (String[] ns : new String[][] {{nsGw, "gw0"}, {nsNode, "nd0"}}) {
-        run("ip", "netns", "exec", ns[0], "sysctl", "-qw", "net.ipv6.conf." + ns[1] + ".accept_dad=0");
-        run("ip", "-n", ns[0], "link", "set", ns[1], "up");
-      }
-      run("ip", "netns", "exec", nsGw, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
-      radvd = new ProcessBuilder("ip", "netns", "exec", nsGw, "radvd", "-n", "-m", "stderr",
-          "-C", confFile.toString(), "-p", dir.resolve("radvd.pid").toString())
-          .redirectErrorStream(true).redirectOutput(dir.resolve("radvd.log").toFile()).start();
-      String seen = "";
-      for (int attempt = 0; attempt < 10 && !seen.contains("2001:db8:b007:5eed::/64"); attempt++) {
-        Process rdisc = new ProcessBuilder("ip", "netns", "exec", nsNode, "rdisc6", "-1", "-w", "1500", "nd0")
-            .redirectErrorStream(true).start();
-        seen = new String(rdisc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        rdisc.waitFor(10, TimeUnit.SECONDS);
-        if (!seen.contains("Prefix")) {
-          Thread.sleep(500); // the link-local address appears once both ends are up
-        }
-      }
-      System.out.println(seen);
-      assertThat(seen).as("radvd log: " + Files.readString(dir.resolve("radvd.log")))
-          .contains("Prefix                   : 2001:db8:b007:5eed::/64")
-          .contains("Recursive DNS server     : 2001:db8:100::53");
-    } finally {
-      if (radvd != null) {
-        radvd.destroy();
-        radvd.waitFor(5, TimeUnit.SECONDS);
-        radvd.destroyForcibly();
-      }
-      for (String ns : cleanup) {
-        new ProcessBuilder("ip", "netns", "del", ns).start().waitFor(10, TimeUnit.SECONDS);
-      }
-    }
+    Files.writeString(confFile, FabricConfigs.gatewayRadvd(inv).replace("interface br-lab", "interface gw0"));
+    String seen = advertisementSeenFrom("gw0", ns -> new ProcessBuilder("ip", "netns", "exec", ns,
+        "radvd", "-n", "-m", "stderr", "-C", confFile.toString(), "-p", dir.resolve("radvd.pid").toString()),
+        dir.resolve("radvd.log"));
+    assertThat(seen).contains("Prefix                   : 2001:db8:b007:5eed::/64")
+        .contains("Recursive DNS server     : 2001:db8:100::53");
   }
 
   @Test
@@ -108,29 +69,46 @@ class FabricConfigsTest {
   @Test
   void theRealFrrZebraSendsTheBootstrapPrefixOnAServerPort() throws Exception {
     Inventory inv = NodesFile.read(EXAMPLE);
-    String id = UUID.randomUUID().toString().substring(0, 6);
-    String nsTor = "nbtr" + id;
-    String nsNode = "nbnd" + id;
     Path work = Files.createTempDirectory("nettboot-frr");
-    Files.writeString(work.resolve("frr.conf"), FabricConfigs.tor(inv, "tor-a1"));
-    run("chown", "-R", "frr:frr", work.toString());
-    Process zebra = null;
+    try {
+      Files.writeString(work.resolve("frr.conf"), FabricConfigs.tor(inv, "tor-a1"));
+      run("chown", "-R", "frr:frr", work.toString());
+      String seen = advertisementSeenFrom("swp1", ns -> new ProcessBuilder("ip", "netns", "exec", ns,
+          "/usr/lib/frr/zebra", "-f", work.resolve("frr.conf").toString(), "-i", work.resolve("zebra.pid").toString(),
+          "-z", work.resolve("zserv.api").toString(), "--vty_socket", work.toString(),
+          "-u", "frr", "-g", "frr", "--log", "stdout"), dir.resolve("zebra.log"));
+      assertThat(seen).contains("Prefix                   : 2001:db8:b007:5eed::/64")
+          .contains("Autonomous address conf.:          Yes")
+          .contains("Stateful address conf.    :           No");
+    } finally {
+      new ProcessBuilder("rm", "-rf", work.toString()).start().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Runs a router-advertisement daemon in a fresh namespace whose interface {@code routerIf} is a
+   * veth to a second namespace, and returns what rdisc6 sees there (waiting for the bootstrap
+   * prefix). Namespaces and the daemon are always cleaned up.
+   */
+  private static String advertisementSeenFrom(String routerIf,
+      java.util.function.Function<String, ProcessBuilder> daemonIn, Path daemonLog) throws Exception {
+    String id = UUID.randomUUID().toString().substring(0, 6);
+    String nsRouter = "nbrt" + id;
+    String nsNode = "nbnd" + id;
+    Process daemon = null;
     List<String> cleanup = new ArrayList<>();
     try {
-      run("ip", "netns", "add", nsTor);
-      cleanup.add(nsTor);
+      run("ip", "netns", "add", nsRouter);
+      cleanup.add(nsRouter);
       run("ip", "netns", "add", nsNode);
       cleanup.add(nsNode);
-      run("ip", "-n", nsTor, "link", "add", "swp1", "type", "veth", "peer", "name", "nd0", "netns", nsNode);
-      for (String[] ns : new String[][] {{nsTor, "swp1"}, {nsNode, "nd0"}}) {
+      run("ip", "-n", nsRouter, "link", "add", routerIf, "type", "veth", "peer", "name", "nd0", "netns", nsNode);
+      for (String[] ns : new String[][] {{nsRouter, routerIf}, {nsNode, "nd0"}}) {
         run("ip", "netns", "exec", ns[0], "sysctl", "-qw", "net.ipv6.conf." + ns[1] + ".accept_dad=0");
         run("ip", "-n", ns[0], "link", "set", ns[1], "up");
       }
-      zebra = new ProcessBuilder("ip", "netns", "exec", nsTor, "/usr/lib/frr/zebra",
-          "-f", work.resolve("frr.conf").toString(), "-i", work.resolve("zebra.pid").toString(),
-          "-z", work.resolve("zserv.api").toString(), "--vty_socket", work.toString(),
-          "-u", "frr", "-g", "frr", "--log", "stdout")
-          .redirectErrorStream(true).redirectOutput(dir.resolve("zebra.log").toFile()).start();
+      run("ip", "netns", "exec", nsRouter, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=1");
+      daemon = daemonIn.apply(nsRouter).redirectErrorStream(true).redirectOutput(daemonLog.toFile()).start();
       String seen = "";
       for (int attempt = 0; attempt < 10 && !seen.contains("2001:db8:b007:5eed::/64"); attempt++) {
         Process rdisc = new ProcessBuilder("ip", "netns", "exec", nsNode, "rdisc6", "-1", "-w", "1500", "nd0")
@@ -138,23 +116,21 @@ class FabricConfigsTest {
         seen = new String(rdisc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         rdisc.waitFor(10, TimeUnit.SECONDS);
         if (!seen.contains("Prefix")) {
-          Thread.sleep(500);
+          Thread.sleep(500); // the link-local address appears once both ends are up
         }
       }
-      assertThat(seen).as("zebra log: " + Files.readString(dir.resolve("zebra.log")))
-          .contains("Prefix                   : 2001:db8:b007:5eed::/64")
-          .contains("Autonomous address conf.:          Yes")
-          .contains("Stateful address conf.    :           No");
+      System.out.println(seen);
+      assertThat(seen).as("daemon log: " + Files.readString(daemonLog)).contains("Prefix");
+      return seen;
     } finally {
-      if (zebra != null) {
-        zebra.destroy();
-        zebra.waitFor(5, TimeUnit.SECONDS);
-        zebra.destroyForcibly();
+      if (daemon != null) {
+        daemon.destroy();
+        daemon.waitFor(5, TimeUnit.SECONDS);
+        daemon.destroyForcibly();
       }
       for (String ns : cleanup) {
         new ProcessBuilder("ip", "netns", "del", ns).start().waitFor(10, TimeUnit.SECONDS);
       }
-      new ProcessBuilder("rm", "-rf", work.toString()).start().waitFor(10, TimeUnit.SECONDS);
     }
   }
 
