@@ -10,6 +10,7 @@ import java.io.IOException;
 import nettboot.core.error.InvalidInputException;
 import nettboot.core.pki.EmbeddedCa;
 import nettboot.core.store.CachingMachineStore;
+import nettboot.core.store.ChangeFeed;
 import nettboot.core.store.ConfigStore;
 import nettboot.core.store.SqlMachineStore;
 import nettboot.core.store.MachineStore;
@@ -29,7 +30,11 @@ final class ServerRuntime implements AutoCloseable {
   final JsonLog log;
   final EdgeConfig config;
 
-  private ServerRuntime(Vertx vertx, MachineStore store, MetadataServer server, JsonLog log, EdgeConfig config) {
+  private final ChangeFeed feed;
+
+  private ServerRuntime(Vertx vertx, MachineStore store, MetadataServer server, JsonLog log,
+      EdgeConfig config, ChangeFeed feed) {
+    this.feed = feed;
     this.vertx = vertx;
     this.store = store;
     this.server = server;
@@ -62,6 +67,7 @@ final class ServerRuntime implements AutoCloseable {
     // under a reboot storm of short connections; Vert.x falls back to NIO elsewhere.
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
     MachineStore store = null;
+    ChangeFeed feed = null;
     try {
       store = s.postgresUrl() == null || s.postgresUrl().isBlank()
           ? StoreFactory.sqlite(vertx, s.data())
@@ -69,7 +75,13 @@ final class ServerRuntime implements AutoCloseable {
       Await.result(store.migrate(), START_TIMEOUT, "database migration");
       ConfigStore configs = store instanceof SqlMachineStore sql ? sql.configStore() : null;
       if (!s.cacheTtl().isZero()) {
-        store = new CachingMachineStore(store, s.cacheTtl());
+        CachingMachineStore cache = new CachingMachineStore(store, s.cacheTtl());
+        store = cache;
+        if (s.postgresUrl() != null && !s.postgresUrl().isBlank()) {
+          // other replicas' writes reach this cache at once, not only after the TTL
+          feed = Await.result(ChangeFeed.start(vertx, s.postgresUrl(), cache::invalidate,
+              cache::invalidateAll), START_TIMEOUT, "subscribing to the change feed");
+        }
       }
       MetadataServer server = Await.result(
           MetadataServer.start(vertx, config, store, configs, log, Clock.systemUTC()), START_TIMEOUT,
@@ -84,8 +96,11 @@ final class ServerRuntime implements AutoCloseable {
           "transport", vertx.isNativeTransportEnabled() ? "native" : "nio",
           "cache_ttl_ms", s.cacheTtl().toMillis(),
           "boot_domain", ca.bootDomain()));
-      return new ServerRuntime(vertx, store, server, log, config);
+      return new ServerRuntime(vertx, store, server, log, config, feed);
     } catch (RuntimeException e) {
+      if (feed != null) {
+        feed.close();
+      }
       if (store != null) {
         store.close();
       }
@@ -100,6 +115,9 @@ final class ServerRuntime implements AutoCloseable {
     try {
       Await.result(server.close(), Duration.ofSeconds(10), "stopping the listeners");
     } finally {
+      if (feed != null) {
+        feed.close();
+      }
       store.close();
       Await.result(vertx.close(), Duration.ofSeconds(10), "stopping Vert.x");
       log.info("server_stopped", java.util.Map.of());

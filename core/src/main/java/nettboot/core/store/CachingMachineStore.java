@@ -188,6 +188,34 @@ public final class CachingMachineStore implements MachineStore {
     return delegate.artifacts();
   }
 
+  /**
+   * Drops what another replica's write changed (a {@link ChangeFeed} message); anything it does
+   * not recognise drops everything.
+   */
+  public void invalidate(String change) {
+    writes.incrementAndGet();
+    String[] parts = change == null ? new String[0] : change.trim().split(" ");
+    if (parts.length >= 2 && parts[0].equals("p")) {
+      profiles.remove(parts[1]);
+    } else if (parts.length >= 2 && parts[0].equals("a")) {
+      artifacts.remove(parts[1]);
+    } else if (parts.length >= 3 && parts[0].equals("m")) {
+      for (int i = 2; i < parts.length; i++) {
+        machines.remove(parts[1] + "|" + parts[i]);
+      }
+    } else {
+      invalidateAll();
+    }
+  }
+
+  /** Drops every cached entry (e.g. after the change feed reconnected and may have missed some). */
+  public void invalidateAll() {
+    writes.incrementAndGet();
+    machines.clear();
+    profiles.clear();
+    artifacts.clear();
+  }
+
   /** The store behind the cache. */
   public MachineStore delegate() {
     return delegate;

@@ -173,7 +173,7 @@ public final class SqlMachineStore implements MachineStore {
         .compose(v -> insertMacs(conn, machine))
         .compose(v -> insertHistory(conn, new HistoryEntry(machine.key(), machine.version(),
             Optional.empty(), MachineState.NEW, actor, "enrolled", machine.createdAt())))
-        .map(machine));
+        .compose(v -> announce(conn, machine, ChangeFeed.machine(machine))));
     return guard(f, "enrolment of " + ids + " conflicts with an enrolled machine");
   }
 
@@ -262,7 +262,7 @@ public final class SqlMachineStore implements MachineStore {
           return updateMachine(conn, current, next)
               .compose(v -> insertHistory(conn, new HistoryEntry(next.key(), next.version(),
                   Optional.of(current.state()), to, actor, reason == null ? "" : reason, at)))
-              .map(next);
+              .compose(v -> announce(conn, next, ChangeFeed.machine(next)));
         }));
     return guard(f, "transition of machine " + id);
   }
@@ -279,7 +279,8 @@ public final class SqlMachineStore implements MachineStore {
           checkExpected(current, OptionalLong.of(expectedVersion));
           Machine next = current.toBuilder().wipeServed(true).version(current.version() + 1)
               .updatedAt(at).build();
-          return updateMachine(conn, current, next).map(next);
+          return updateMachine(conn, current, next)
+              .compose(v -> announce(conn, next, ChangeFeed.machine(next)));
         }));
     return guard(f, "wipe record of machine " + machineKey);
   }
@@ -295,7 +296,8 @@ public final class SqlMachineStore implements MachineStore {
               .compose(v -> {
                 Machine next = current.toBuilder().profile(profile)
                     .version(current.version() + 1).updatedAt(at).build();
-                return updateMachine(conn, current, next).map(next);
+                return updateMachine(conn, current, next)
+                    .compose(updated -> announce(conn, next, ChangeFeed.machine(next)));
               });
         }));
     return guard(f, "profile change of machine " + id);
@@ -453,7 +455,8 @@ public final class SqlMachineStore implements MachineStore {
         + " #{initrd}, #{cmdline}, #{updated_at}) ON CONFLICT (name) DO UPDATE SET"
         + " kernel = excluded.kernel, initrd = excluded.initrd, cmdline = excluded.cmdline,"
         + " updated_at = excluded.updated_at WHERE profiles.tenant = excluded.tenant", p)
-        .compose(rowCount -> rowCount == 1 ? Future.succeededFuture(stored)
+        .compose(rowCount -> rowCount == 1
+            ? announce(conn, stored, ChangeFeed.profile(stored.name()))
             : Future.failedFuture(new ConflictException("profile " + stored.name()
                 + " belongs to another tenant; a profile cannot move between tenants"))));
     return guard(f, "profile " + stored.name() + " already exists");
@@ -495,7 +498,8 @@ public final class SqlMachineStore implements MachineStore {
     Future<ArtifactRecord> f = inTransaction(conn -> update(conn, "INSERT INTO artifacts"
         + " (name, sha256, size, updated_at) VALUES (#{name}, #{sha256}, #{size}, #{updated_at})"
         + " ON CONFLICT (name) DO UPDATE SET sha256 = excluded.sha256, size = excluded.size,"
-        + " updated_at = excluded.updated_at", p).map(stored));
+        + " updated_at = excluded.updated_at", p)
+        .compose(v -> announce(conn, stored, ChangeFeed.artifact(stored.name()))));
     return guard(f, "artifact " + stored.name() + " already exists");
   }
 
@@ -540,6 +544,19 @@ public final class SqlMachineStore implements MachineStore {
   }
 
   // ---------------------------------------------------------------- plumbing
+
+  /**
+   * On PostgreSQL, tells the other replicas (their {@link ChangeFeed}) what this transaction
+   * changed; {@code pg_notify} is delivered only if the transaction commits. No-op on SQLite (one
+   * process owns the file).
+   */
+  private <T> Future<T> announce(SqlConnection conn, T result, String change) {
+    if (dialect != Dialect.POSTGRES) {
+      return Future.succeededFuture(result);
+    }
+    return query(conn, "SELECT pg_notify('" + ChangeFeed.CHANNEL + "', #{change})",
+        Map.of("change", change)).map(result);
+  }
 
   /**
    * Runs {@code work} in one transaction on one connection: committed when its future succeeds,
