@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
  * and one enrolled machine in Provisioning, served until Ctrl-C. Re-running reuses what exists.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
+    header = "Run a complete lab metadata server on loopback and print the curl command for its demo machine.",
     description = {"Start a complete lab metadata server on loopback: generate the lab PKI (once),",
         "use SQLite under DIR/data, upload placeholder artifacts, create tenant 'demo' with profile",
         "'demo-talos', enrol a demo machine in Provisioning, and print the curl command that fetches",

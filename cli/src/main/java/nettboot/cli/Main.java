@@ -57,6 +57,7 @@ public final class Main implements Runnable {
   /** Runs a command line and returns its exit code (tests call this). */
   public static int run(String... args) {
     CommandLine cl = new CommandLine(new Main());
+    cl.setUsageHelpWidth(100);
     cl.setExecutionExceptionHandler(Main::handle);
     return cl.execute(args);
   }

@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 
 /** Tenant boot media: a USB disk image and a UEFI ISO per tenant. */
 @Command(name = "media", mixinStandardHelpOptions = true,
+    header = "Build a tenant's boot media: a USB disk image and a UEFI ISO for Redfish virtual media.",
     description = {"Build a tenant's boot media: a USB disk image and a UEFI ISO (Redfish",
         "virtual media). They take an IPv6 address from the Router Advertisement and ask",
         "the metadata server, over mutual TLS with the tenant's certificate, whether to",

@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 
 /** Runs the metadata server in the foreground until SIGINT/SIGTERM. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
+    header = "Run the metadata server (boot, config, admin and ops listeners).",
     description = {"Run the metadata server: boot listener (iPXE, mTLS with tenant certificates),",
         "config listener (Talos, server-only TLS), admin API (mTLS with admin certificates) and",
         "ops listener (plain HTTP: /metrics, /healthz, /readyz). Logs are JSON lines on stdout.",
