@@ -225,15 +225,7 @@ final class StormLoad {
     }
     long t0 = System.nanoTime();
     op.apply(i).onComplete(ar -> {
-      if (ar.succeeded()) {
-        r.success((System.nanoTime() - t0) / 1000, ar.result());
-      } else {
-        r.error(kind(ar.cause()));
-      }
-      if (finished.incrementAndGet() == total) {
-        r.endNanos = System.nanoTime();
-        done.complete(r);
-      } else {
+      if (!complete(r, ar, t0, finished, total, done)) {
         step(r, next, finished, total, op, done);
       }
     });
@@ -255,23 +247,32 @@ final class StormLoad {
       while (issued.get() < due) {
         int i = issued.getAndIncrement();
         long scheduled = r.startNanos + (long) (i / rate * 1e9);
-        op.apply(i).onComplete(ar -> {
-          if (ar.succeeded()) {
-            r.success((System.nanoTime() - scheduled) / 1000, ar.result());
-          } else {
-            r.error(kind(ar.cause()));
-          }
-          if (finished.incrementAndGet() == total) {
-            r.endNanos = System.nanoTime();
-            done.complete(r);
-          }
-        });
+        op.apply(i).onComplete(ar -> complete(r, ar, scheduled, finished, total, done));
       }
       if (issued.get() >= total) {
         vertx.cancelTimer(id);
       }
     });
     return done.future();
+  }
+
+  /**
+   * Records one finished operation (latency from {@code startNanos}); completes {@code done} and
+   * returns true when it was the last of {@code total}.
+   */
+  private boolean complete(Result r, io.vertx.core.AsyncResult<Long> ar, long startNanos,
+      AtomicInteger finished, int total, Promise<Result> done) {
+    if (ar.succeeded()) {
+      r.success((System.nanoTime() - startNanos) / 1000, ar.result());
+    } else {
+      r.error(kind(ar.cause()));
+    }
+    if (finished.incrementAndGet() == total) {
+      r.endNanos = System.nanoTime();
+      done.complete(r);
+      return true;
+    }
+    return false;
   }
 
   /** Background streams: {@code streams} clients fetch {@code uri} whole, again and again, until stopped. */
