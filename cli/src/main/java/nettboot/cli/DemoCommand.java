@@ -54,6 +54,10 @@ final class DemoCommand implements Runnable {
   @Option(names = "--ops-listen", defaultValue = "[::1]:9090", description = "default: ${DEFAULT-VALUE}")
   String opsListen;
 
+  @Option(names = "--events-listen", defaultValue = "[::1]:4002",
+      description = "Talos events sink, plain gRPC; 'off' disables it (default: ${DEFAULT-VALUE})")
+  String eventsListen;
+
   @Option(names = "--setup-only", description = "Set everything up, print the commands, stop the server and exit")
   boolean setupOnly;
 
@@ -79,7 +83,7 @@ final class DemoCommand implements Runnable {
     ListenAddress ops = ListenAddress.parse("--ops-listen", opsListen);
     ServerRuntime runtime = ServerRuntime.start(new ServerRuntime.Settings(pki, dir.resolve("data"),
         boot, ListenAddress.parse("--config-listen", configListen), admin, ops, null, 0, true,
-        java.time.Duration.ofSeconds(1)));
+        java.time.Duration.ofSeconds(1), ServeCommand.events(eventsListen)));
     try {
       String adminUrl = "https://" + admin.urlHost() + ":" + runtime.server.adminPort();
       try (AdminClient client = new AdminClient(adminUrl, ca.rootCertPath(), ca.adminCertPath(ADMIN),

@@ -33,6 +33,13 @@ final class ServeCommand implements Runnable {
   @Option(names = "--ops-listen", defaultValue = "[::1]:9090", description = "Ops listener, plain HTTP (default: ${DEFAULT-VALUE})")
   String opsListen;
 
+  @Option(names = "--events-listen", defaultValue = "[::]:4002",
+      description = {"Talos events sink, plain gRPC as Talos speaks it (default: ${DEFAULT-VALUE};",
+          "'off' disables it). Install netboots then carry talos.events.sink=[boot address]:port",
+          "and Talos's install progress moves machines from Provisioning to Active. Events count",
+          "only from the address that fetched the machine's config with its per-boot token."})
+  String eventsListen;
+
   @Option(names = "--postgres", defaultValue = "${env:NETTBOOT_POSTGRES_URL}",
       description = {"PostgreSQL URL postgresql://user:password@host:port/db for several replicas",
           "(default: $NETTBOOT_POSTGRES_URL; prefer the variable: the command line is visible to",
@@ -58,9 +65,13 @@ final class ServeCommand implements Runnable {
         ListenAddress.parse("--config-listen", configListen),
         ListenAddress.parse("--admin-listen", adminListen),
         ListenAddress.parse("--ops-listen", opsListen),
-        postgres, eventLoops, !noAccessLog, cacheTtl(cacheTtlMs));
+        postgres, eventLoops, !noAccessLog, cacheTtl(cacheTtlMs), events(eventsListen));
     ServerRuntime runtime = ServerRuntime.start(s);
     runUntilSignal(runtime);
+  }
+
+  static ListenAddress events(String value) {
+    return "off".equals(value) ? null : ListenAddress.parse("--events-listen", value);
   }
 
   static java.time.Duration cacheTtl(long ms) {

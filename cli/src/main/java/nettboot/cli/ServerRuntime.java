@@ -45,7 +45,7 @@ final class ServerRuntime implements AutoCloseable {
   /** What 'serve' needs; validated by {@link #start}. */
   record Settings(Path pki, Path data, ListenAddress boot, ListenAddress configListen,
       ListenAddress admin, ListenAddress ops, String postgresUrl, int eventLoops, boolean accessLog,
-      java.time.Duration cacheTtl) {}
+      java.time.Duration cacheTtl, ListenAddress events) {}
 
   static ServerRuntime start(Settings s) {
     EmbeddedCa ca = EmbeddedCa.load(s.pki());
@@ -61,7 +61,7 @@ final class ServerRuntime implements AutoCloseable {
     EdgeConfig config = new EdgeConfig(base.boot(), base.config(), base.admin(), base.ops(),
         base.serverCert(), base.serverKey(), base.clientCa(), base.bootDomain(), base.artifactDir(),
         loops, base.maxAdminBodyBytes(), base.maxArtifactBytes(), base.idleTimeout(),
-        base.handshakeTimeout(), s.accessLog(), base.configTokenTtl());
+        base.handshakeTimeout(), s.accessLog(), base.configTokenTtl(), s.events());
     JsonLog log = new JsonLog(System.out);
     // Native epoll transport where available (Linux x86_64): fewer syscalls and wake-ups than NIO
     // under a reboot storm of short connections; Vert.x falls back to NIO elsewhere.
@@ -91,6 +91,8 @@ final class ServerRuntime implements AutoCloseable {
           "config", new ListenAddress(config.config().host(), server.configPort()).toString(),
           "admin", new ListenAddress(config.admin().host(), server.adminPort()).toString(),
           "ops", new ListenAddress(config.ops().host(), server.opsPort()).toString(),
+          "events", server.eventsPort() > 0
+              ? new ListenAddress(config.events().host(), server.eventsPort()).toString() : "off",
           "store", s.postgresUrl() == null || s.postgresUrl().isBlank() ? "sqlite" : "postgresql",
           "event_loops", loops,
           "transport", vertx.isNativeTransportEnabled() ? "native" : "nio",

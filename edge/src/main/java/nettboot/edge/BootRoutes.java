@@ -163,9 +163,19 @@ final class BootRoutes {
       java.util.List<String> args = new java.util.ArrayList<>(n.extraKernelArgs());
       args.add("talos.config=" + url);
       args.add(d.earlyArgument);
+      if (d.eventsPort > 0) {
+        args.add("talos.events.sink=" + eventsSink(baseUrl, d.eventsPort));
+      }
       return services.configs().putToken(rec).map(x -> new BootDecision.Netboot(n.profile(),
           n.purpose(), args, n.markWipeServed(), n.startsProvisioning()));
     });
+  }
+
+  /** {@code [address]:port} of the events sink on the host of the boot URL base (gRPC target form). */
+  static String eventsSink(String bootBase, int eventsPort) {
+    String host = bootBase.substring("https://".length());
+    host = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1) : host.replaceFirst(":[0-9]+$", "");
+    return host + ":" + eventsPort;
   }
 
   /** The config listener on the same host as the boot URL base. */

@@ -15,9 +15,12 @@ final class ConfigDelivery {
   final Duration tokenTtl;
   final ConfigToken tokens = new ConfigToken(new SecureRandom());
   final String earlyArgument;
+  /** The Talos events sink port on the boot request's address, or -1 when the sink is off. */
+  final int eventsPort;
 
-  ConfigDelivery(int configPort, Duration tokenTtl, String platformCaPem) {
+  ConfigDelivery(int configPort, Duration tokenTtl, String platformCaPem, int eventsPort) {
     this.configPort = configPort;
+    this.eventsPort = eventsPort;
     this.tokenTtl = tokenTtl;
     this.earlyArgument = EarlyConfig.kernelArgument(platformCaPem);
   }

@@ -68,7 +68,10 @@ final class ConfigRoutes {
           scope.tenant = t.tenant();
           scope.note = "boot " + t.bootId();
           return configs.config(t.machineKey()).compose(c -> c.isPresent()
-              ? Future.succeededFuture(c.get().body())
+              // Where this boot's Talos lives: its events sink is attributed by this address.
+              ? configs.recordFetch(hash, id.value(), TalosEventSink.canonical(
+                      ctx.request().remoteAddress().hostAddress()), services.clock().instant())
+                  .map(x -> c.get().body())
               : Future.failedFuture(new NotFoundException("no machine config is published for this machine")));
         });
       });

@@ -21,6 +21,9 @@ import nettboot.core.error.InvalidInputException;
  * @param eventLoops number of event loops (defaults to the number of cores)
  * @param configTokenTtl how long a config token minted at netboot stays valid (Talos logs the
  *     URL, so keep it short; it also ends when the machine is installed)
+ * @param events Talos events sink listener (plain gRPC, as Talos speaks it), or null when off;
+ *     when on, install netboots carry {@code talos.events.sink} and install evidence from Talos
+ *     moves machines to Active
  */
 public record EdgeConfig(
     ListenAddress boot,
@@ -38,7 +41,8 @@ public record EdgeConfig(
     Duration idleTimeout,
     Duration handshakeTimeout,
     boolean accessLog,
-    Duration configTokenTtl) {
+    Duration configTokenTtl,
+    ListenAddress events) {
 
   public static final long DEFAULT_MAX_ADMIN_BODY = 1 << 20;
   public static final long DEFAULT_MAX_ARTIFACT = 16L << 30;
@@ -82,13 +86,20 @@ public record EdgeConfig(
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, Math.max(1, Runtime.getRuntime().availableProcessors()),
         DEFAULT_MAX_ADMIN_BODY, DEFAULT_MAX_ARTIFACT, Duration.ofSeconds(60),
-        Duration.ofSeconds(10), true, Duration.ofHours(1));
+        Duration.ofSeconds(10), true, Duration.ofHours(1), null);
+  }
+
+  /** The same configuration with the Talos events sink listening on {@code address} (null: off). */
+  public EdgeConfig withEvents(ListenAddress address) {
+    return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
+        artifactDir, eventLoops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
+        handshakeTimeout, accessLog, configTokenTtl, address);
   }
 
   public EdgeConfig withAccessLog(boolean on) {
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, eventLoops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
-        handshakeTimeout, on, configTokenTtl);
+        handshakeTimeout, on, configTokenTtl, events);
   }
 
   private static void requireReadable(String what, Path p) {

@@ -14,4 +14,5 @@ record EdgeServices(
     Clock clock,
     CertificateStatus certificates,
     /* null when config delivery is off */ nettboot.core.store.ConfigStore configs,
-    ConfigDelivery delivery) {}
+    ConfigDelivery delivery,
+    InstallTracker installs) {}

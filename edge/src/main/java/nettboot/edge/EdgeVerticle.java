@@ -18,7 +18,7 @@ final class EdgeVerticle extends VerticleBase {
   final List<HttpServer> servers = new ArrayList<>();
 
   /** The ports to bind (0 = pick one: only for the first instance). */
-  record Ports(int boot, int config, int admin, int ops) {}
+  record Ports(int boot, int config, int admin, int ops, int events) {}
 
   EdgeVerticle(EdgeServices services, Ports ports) {
     this.services = services;
@@ -28,7 +28,7 @@ final class EdgeVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     EdgeConfig c = services.config();
-    return Future.all(
+    List<Future<?>> all = new ArrayList<>(List.of(
         listen(BootRoutes.LISTENER, TlsOptions.tls(c, c.boot(), true).setPort(ports.boot()),
             new BootRoutes(services).router(vertx)),
         listen(ConfigRoutes.LISTENER, TlsOptions.tls(c, c.config(), false).setPort(ports.config()),
@@ -36,12 +36,18 @@ final class EdgeVerticle extends VerticleBase {
         listen(AdminRoutes.LISTENER, TlsOptions.tls(c, c.admin(), true).setPort(ports.admin()),
             new AdminRoutes(services).router(vertx)),
         listen(OpsRoutes.LISTENER, TlsOptions.base(c, c.ops()).setPort(ports.ops()),
-            new OpsRoutes(services).router(vertx)));
+            new OpsRoutes(services).router(vertx))));
+    if (ports.events() > 0) {
+      all.add(listen(TalosEventSink.LISTENER, TalosEventSink.options(c).setPort(ports.events()),
+          new TalosEventSink(services).handler(vertx)));
+    }
+    return Future.all(all);
   }
 
-  private Future<HttpServer> listen(String listener, HttpServerOptions options, Router router) {
+  private Future<HttpServer> listen(String listener, HttpServerOptions options,
+      io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> handler) {
     HttpServer server = vertx.createHttpServer(options)
-        .requestHandler(router)
+        .requestHandler(handler)
         .exceptionHandler(t -> services.metrics().handshakeFailure(listener, kind(t)));
     servers.add(server);
     return server.listen().recover(e -> Future.failedFuture(new nettboot.core.error.UnavailableException(
@@ -51,7 +57,8 @@ final class EdgeVerticle extends VerticleBase {
 
   Ports actualPorts() {
     return new Ports(servers.get(0).actualPort(), servers.get(1).actualPort(),
-        servers.get(2).actualPort(), servers.get(3).actualPort());
+        servers.get(2).actualPort(), servers.get(3).actualPort(),
+        servers.size() > 4 ? servers.get(4).actualPort() : -1);
   }
 
   private static String kind(Throwable t) {

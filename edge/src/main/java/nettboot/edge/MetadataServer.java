@@ -46,11 +46,12 @@ public final class MetadataServer {
       ArtifactStore artifacts = new ArtifactStore(config.artifactDir());
       CertificateStatus certs = new CertificateStatus(List.of(config.serverCert(), config.clientCa()), clock);
       EdgeVerticle.Ports ports = new EdgeVerticle.Ports(resolve(config.boot()),
-          resolve(config.config()), resolve(config.admin()), resolve(config.ops()));
+          resolve(config.config()), resolve(config.admin()), resolve(config.ops()),
+          config.events() == null || configs == null ? -1 : resolve(config.events()));
       ConfigDelivery delivery = new ConfigDelivery(ports.config(), config.configTokenTtl(),
-          java.nio.file.Files.readString(config.clientCa()));
+          java.nio.file.Files.readString(config.clientCa()), ports.events());
       EdgeServices services = new EdgeServices(config, store, artifacts, new Metrics(), log, clock,
-          certs, configs, delivery);
+          certs, configs, delivery, new InstallTracker(InstallTracker.DEFAULT_CAPACITY));
       return vertx.deployVerticle(() -> new EdgeVerticle(services, ports),
               new DeploymentOptions().setInstances(config.eventLoops()))
           .map(id -> new MetadataServer(vertx, List.of(id), ports, services.metrics()));
@@ -91,6 +92,11 @@ public final class MetadataServer {
 
   public int opsPort() {
     return ports.ops();
+  }
+
+  /** The Talos events sink port, or -1 when the sink is off. */
+  public int eventsPort() {
+    return ports.events();
   }
 
   public Metrics metrics() {

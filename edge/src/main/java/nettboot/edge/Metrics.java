@@ -21,6 +21,7 @@ public final class Metrics {
   private final LongAdder decisionCount = new LongAdder();
   private final LongAdder decisionNanos = new LongAdder();
   private final LongAdder artifactBytes = new LongAdder();
+  private final ConcurrentHashMap<String, LongAdder> talosEvents = new ConcurrentHashMap<>();
 
   public Metrics() {
     for (int i = 0; i < decisionBuckets.length; i++) {
@@ -51,6 +52,11 @@ public final class Metrics {
     decisionNanos.add(nanos);
   }
 
+  /** One event received on the Talos events sink, by outcome (attributed, unattributed, …). */
+  public void talosEvent(String outcome) {
+    talosEvents.computeIfAbsent("outcome=\"" + outcome + "\"", k -> new LongAdder()).increment();
+  }
+
   public void artifactBytes(long n) {
     artifactBytes.add(n);
   }
@@ -64,6 +70,9 @@ public final class Metrics {
         "TLS handshakes that failed (no or untrusted client certificate, protocol errors, timeouts).",
         handshakeFailures);
     counter(sb, "nettboot_boot_decisions_total", "Boot decisions by outcome.", decisions);
+    counter(sb, "nettboot_talos_events_total",
+        "Talos events-sink events by outcome (attributed, unattributed, ambiguous, invalid, installed,"
+        + " install_failed, error).", talosEvents);
     sb.append("# HELP nettboot_boot_decision_seconds Time from request to boot answer.\n")
         .append("# TYPE nettboot_boot_decision_seconds histogram\n");
     long cumulative = 0;

@@ -63,7 +63,7 @@ public final class EdgeFixture implements AutoCloseable {
     await(store.migrate());
     ListenAddress any = new ListenAddress("::1", 0);
     EdgeConfig config = EdgeConfig.of(any, any, any, any, ca.serverCertPath(), ca.serverKeyPath(),
-        ca.rootCertPath(), DOMAIN, dir.resolve("data").resolve("artifacts"));
+        ca.rootCertPath(), DOMAIN, dir.resolve("data").resolve("artifacts")).withEvents(any);
     this.log = new JsonLog(new PrintStream(logBytes, true));
     this.configs = unwrap(store) instanceof nettboot.core.store.SqlMachineStore sql
         ? sql.configStore() : null;

@@ -28,6 +28,22 @@ public interface ConfigStore {
 
   Future<Optional<TokenRecord>> token(String tokenHash);
 
+  /**
+   * A token that was redeemed: the config of {@code machineId} (its UUID or MAC as Talos asked for
+   * it) was fetched from {@code address} (canonical IPv6 text) at {@code fetchedAt}.
+   */
+  record Fetch(String machineKey, String tenant, String bootId, String machineId, String address,
+      Instant fetchedAt, Instant expiresAt) {}
+
+  /** Records where and when a token was redeemed (the latest fetch wins). */
+  Future<Void> recordFetch(String tokenHash, String machineId, String address, Instant at);
+
+  /**
+   * The unexpired tokens redeemed from {@code address}, newest fetch first: who Talos at that
+   * address is, for its events sink.
+   */
+  Future<java.util.List<Fetch>> fetchesFrom(String address, Instant now);
+
   /** Removes every token of the machine (after it is installed, or on reprovision). */
   Future<Integer> revokeTokens(String machineKey);
 }

@@ -83,6 +83,35 @@ final class SqlConfigStore implements ConfigStore {
   }
 
   @Override
+  public Future<Void> recordFetch(String tokenHash, String machineId, String address, Instant at) {
+    Map<String, Object> p = new HashMap<>();
+    p.put("hash", tokenHash);
+    p.put("id", machineId);
+    p.put("addr", address);
+    p.put("at", at.toEpochMilli());
+    return guard(SqlTemplate.forUpdate(pool, "UPDATE config_tokens SET fetched_from = #{addr},"
+            + " fetched_at = #{at}, fetched_id = #{id} WHERE token_hash = #{hash}").execute(p)
+        .<Void>mapEmpty(), "record the config fetch");
+  }
+
+  @Override
+  public Future<java.util.List<Fetch>> fetchesFrom(String address, Instant now) {
+    return guard(SqlTemplate.forQuery(pool, "SELECT machine_key, tenant, boot_id, fetched_id,"
+            + " fetched_from, fetched_at, expires_at FROM config_tokens WHERE fetched_from = #{addr}"
+            + " AND expires_at > #{now} ORDER BY fetched_at DESC")
+        .execute(Map.of("addr", address, "now", now.toEpochMilli()))
+        .map(rows -> {
+          java.util.List<Fetch> out = new java.util.ArrayList<>();
+          for (Row r : rows) {
+            out.add(new Fetch(r.getString("machine_key"), r.getString("tenant"), r.getString("boot_id"),
+                r.getString("fetched_id"), r.getString("fetched_from"),
+                Instant.ofEpochMilli(r.getLong("fetched_at")), Instant.ofEpochMilli(r.getLong("expires_at"))));
+          }
+          return out;
+        }), "look up config fetches by address");
+  }
+
+  @Override
   public Future<Integer> revokeTokens(String machineKey) {
     return guard(SqlTemplate.forUpdate(pool, "DELETE FROM config_tokens WHERE machine_key = #{key}")
         .execute(Map.of("key", machineKey)).map(r -> r.rowCount()), "revoke config tokens");

@@ -553,6 +553,37 @@ abstract class MachineStoreContract {
     return new Enrollment(Optional.ofNullable(uuid), macs, tenant, Role.WORKER, null, profile);
   }
 
+  // ------------------------------------------------------------ config tokens and fetches
+
+  @Test
+  void configFetchesAreFoundByAddressWhileTheirTokenIsValid() throws Exception {
+    ConfigStore configs = ((SqlMachineStore) store).configStore();
+    String t = tenant();
+    Machine a = await(store.enroll(enrollment(t, uuid(), List.of()), ACTOR, now()));
+    Machine b = await(store.enroll(enrollment(t, uuid(), List.of()), ACTOR, now()));
+    Instant now = now();
+    String addr = "fd00:" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffff) + "::42";
+    await(configs.putToken(new ConfigStore.TokenRecord(sha("1"), a.key(), t, "boot-a", now, now.plusSeconds(3600))));
+    await(configs.putToken(new ConfigStore.TokenRecord(sha("2"), b.key(), t, "boot-b", now, now.plusSeconds(3600))));
+    await(configs.putToken(new ConfigStore.TokenRecord(sha("3"), b.key(), t, "old", now.minusSeconds(7200),
+        now.minusSeconds(1))));
+    assertThat(await(configs.fetchesFrom(addr, now))).isEmpty(); // minted, not fetched
+    await(configs.recordFetch(sha("1"), a.uuid().get().value(), addr, now));
+    await(configs.recordFetch(sha("3"), b.uuid().get().value(), addr, now)); // expired: never found
+    List<ConfigStore.Fetch> found = await(configs.fetchesFrom(addr, now));
+    assertThat(found).containsExactly(new ConfigStore.Fetch(a.key(), t, "boot-a", a.uuid().get().value(),
+        addr, millis(now), millis(now.plusSeconds(3600))));
+    // A later fetch from the same address comes first.
+    await(configs.recordFetch(sha("2"), b.uuid().get().value(), addr, now.plusSeconds(5)));
+    assertThat(await(configs.fetchesFrom(addr, now.plusSeconds(6)))).extracting(ConfigStore.Fetch::bootId)
+        .containsExactly("boot-b", "boot-a");
+    // Revoked tokens (the machine is installed) are gone; expired ones never show.
+    await(configs.revokeTokens(a.key()));
+    assertThat(await(configs.fetchesFrom(addr, now.plusSeconds(6)))).extracting(ConfigStore.Fetch::bootId)
+        .containsExactly("boot-b");
+    assertThat(await(configs.fetchesFrom(addr, now.plusSeconds(3601)))).isEmpty();
+  }
+
   static BootProfile profile(String name, String tenant) {
     return new BootProfile(name, tenant, "vmlinuz-amd64", "initramfs-amd64.xz",
         "talos.platform=metal", now());
