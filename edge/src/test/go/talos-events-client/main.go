@@ -8,7 +8,7 @@
 // anypb), field numbers from Talos's api/machine/machine.proto and siderolink's
 // api/events/events.proto.
 //
-// Usage: talos-events-client -sink '[::1]:4002' EVENT...
+// Usage: talos-events-client -sink '[::1]:4002' [-config URL -ca FILE] [-install-run] EVENT...
 //
 //	sequence:<name>:<noop|start|stop>[:<error message>]
 //	phase:<name>:<start|stop>     task:<name>:<start|stop>
@@ -16,7 +16,10 @@
 //	configerror:<text>            service:<name>   (a ServiceStateEvent)
 //	raw:<hex>                     (the request body as given: for malformed-input tests)
 //
-// With -dump it prints each request body in hex instead of sending it.
+// With -dump it prints each request body in hex instead of sending it. With -config it first
+// fetches the machine config from the talos.config URL over TLS trusting only the CA in -ca (as
+// Talos does with talos.config.early), retrying for a while as Talos does. -install-run appends
+// the events a netbooted Talos sends while it installs itself (initialize, install, reboot).
 //
 // Prints one line per event ("ok N" or "error N code=<code> msg=<message>"); exits 3 when any
 // event was refused, 2 on bad usage.
@@ -24,9 +27,13 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"flag"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -130,12 +137,68 @@ func payload(spec string) (typ string, value []byte, raw []byte, err error) {
 	return "", nil, nil, fmt.Errorf("unknown event kind %q", parts[0])
 }
 
+// installRun is what Talos reports while a netbooted node installs itself.
+var installRun = []string{
+	"sequence:initialize:start", "status:booting", "phase:config:start", "phase:config:stop",
+	"sequence:initialize:stop",
+	"sequence:install:start", "status:installing", "phase:env:start", "phase:env:stop",
+	"phase:containerd:start", "phase:containerd:stop", "phase:install:start",
+	"task:install:start", "task:install:stop", "phase:install:stop",
+	"phase:saveStateEncryptionConfig:start", "phase:saveStateEncryptionConfig:stop",
+	"phase:stopEverything:start", "phase:stopEverything:stop", "status:rebooting",
+	"phase:reboot:start",
+}
+
+// fetchConfig GETs the config URL trusting only the given CA, retrying like Talos does.
+func fetchConfig(url, caFile string) error {
+	pem, err := os.ReadFile(caFile)
+	if err != nil {
+		return err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return fmt.Errorf("%s: no certificate", caFile)
+	}
+	client := &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}}
+	var last error
+	for attempt := 1; attempt <= 10; attempt++ {
+		resp, err := client.Get(url)
+		if err == nil {
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				fmt.Printf("config %d bytes\n", len(body))
+				return nil
+			}
+			err = fmt.Errorf("HTTP %d: %s", resp.StatusCode, strings.TrimSpace(string(body)))
+		}
+		last = err
+		fmt.Fprintf(os.Stderr, "config fetch attempt %d: %v\n", attempt, err)
+		time.Sleep(2 * time.Second)
+	}
+	return last
+}
+
 func main() {
 	sink := flag.String("sink", "", "events sink address, as in talos.events.sink ([addr]:port)")
 	timeout := flag.Duration("timeout", 10*time.Second, "deadline per event")
 	dump := flag.Bool("dump", false, "print each request body in hex instead of sending it")
+	configURL := flag.String("config", "", "fetch this talos.config URL first")
+	caFile := flag.String("ca", "", "PEM CA the config server's certificate must chain to")
+	install := flag.Bool("install-run", false, "send the events of a successful install first")
 	flag.Parse()
-	if *sink == "" || flag.NArg() == 0 {
+	events := flag.Args()
+	if *install {
+		events = append(append([]string{}, installRun...), events...)
+	}
+	if *configURL != "" {
+		if err := fetchConfig(*configURL, *caFile); err != nil {
+			fmt.Fprintln(os.Stderr, "config:", err)
+			os.Exit(4)
+		}
+	}
+	if *sink == "" || len(events) == 0 {
 		fmt.Fprintln(os.Stderr, "usage: talos-events-client -sink '[addr]:port' EVENT...")
 		os.Exit(2)
 	}
@@ -146,7 +209,7 @@ func main() {
 	}
 	defer conn.Close()
 	refused := false
-	for i, spec := range flag.Args() {
+	for i, spec := range events {
 		typ, value, body, err := payload(spec)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "event %d (%s): %v\n", i, spec, err)

@@ -100,7 +100,7 @@ final class TalosEventSink {
       } else {
         services.metrics().talosEvent("error");
         services.log().error("talos_event_failed", HttpErrors.fields("remote", address,
-            "event", TalosEvent.describe(event.event()), "error", String.valueOf(ar.cause().getMessage())));
+            "talos_event", TalosEvent.describe(event.event()), "error", String.valueOf(ar.cause().getMessage())));
         // Talos retries from this event after a back-off.
         call.response().status(GrpcStatus.UNAVAILABLE)
             .statusMessage("event not recorded, send it again").end();
@@ -119,7 +119,7 @@ final class TalosEventSink {
       services.metrics().talosEvent("attributed");
       InstallProgress.Verdict verdict = services.installs().apply(f.machineKey(), f.bootId(), event.event());
       services.log().info("talos_event", HttpErrors.fields("remote", address, "id", f.machineId(),
-          "tenant", f.tenant(), "boot", f.bootId(), "event", TalosEvent.describe(event.event()),
+          "tenant", f.tenant(), "boot", f.bootId(), "talos_event", TalosEvent.describe(event.event()),
           "event_id", event.id()));
       return switch (verdict) {
         case InstallProgress.Installed installed -> markInstalled(f, address, installed.evidence(), now, 1);
@@ -145,7 +145,7 @@ final class TalosEventSink {
     if (machines > 1) {
       services.metrics().talosEvent("ambiguous");
       services.log().warn("talos_event_ambiguous", HttpErrors.fields("remote", address,
-          "machines", machines, "event", TalosEvent.describe(event.event())));
+          "machines", machines, "talos_event", TalosEvent.describe(event.event())));
       return Optional.empty();
     }
     return Optional.of(fetches.get(0)); // newest fetch first: the current boot

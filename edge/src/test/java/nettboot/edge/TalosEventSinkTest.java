@@ -33,16 +33,11 @@ class TalosEventSinkTest {
   static final Pattern CONFIG_URL = Pattern.compile("talos\\.config=(https://\\S+)");
   static final Pattern SINK = Pattern.compile("talos\\.events\\.sink=(\\S+)");
 
-  /** What Talos reports while a netbooted node installs itself (initialize, install, reboot). */
-  static final String[] INSTALL_RUN = {
-      "sequence:initialize:start", "status:booting", "phase:config:start", "phase:config:stop",
-      "sequence:initialize:stop",
-      "sequence:install:start", "status:installing", "phase:env:start", "phase:env:stop",
-      "phase:containerd:start", "phase:containerd:stop", "phase:install:start",
-      "task:install:start", "task:install:stop", "phase:install:stop",
-      "phase:saveStateEncryptionConfig:start", "phase:saveStateEncryptionConfig:stop",
-      "phase:stopEverything:start", "phase:stopEverything:stop", "status:rebooting",
-      "phase:reboot:start"};
+  /**
+   * What Talos reports while a netbooted node installs itself (initialize, install, reboot: 21
+   * events, listed in the Go client as {@code installRun}).
+   */
+  static final String[] INSTALL_RUN = {"-install-run"};
 
   EdgeFixture f;
   WebClient talos; // no client certificate, as Talos fetches its config
@@ -121,7 +116,7 @@ class TalosEventSinkTest {
 
     TalosEventsClient.Result r = TalosEventsClient.publish(sink, INSTALL_RUN);
     assertThat(r.allAccepted()).as(r.output()).isTrue();
-    assertThat(r.output().lines().count()).isEqualTo(INSTALL_RUN.length);
+    assertThat(r.output()).contains("ok 20\n").doesNotContain("ok 21");
 
     assertThat(state(id)).isEqualTo("Active");
     JsonObject last = history(id).getJsonObject(history(id).size() - 1);

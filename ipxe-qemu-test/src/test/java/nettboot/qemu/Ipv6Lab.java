@@ -179,6 +179,25 @@ final class Ipv6Lab implements AutoCloseable {
     }
   }
 
+  /** Stores a machine's Talos config (YAML) through the admin API. */
+  void putConfig(String id, String yaml) {
+    try {
+      Path body = Files.createTempFile(dir, "config", ".yaml");
+      try {
+        Files.writeString(body, yaml, StandardCharsets.UTF_8);
+        curl(new ArrayList<>(Sh.inNetns(torNs, "curl", "-sS", "--max-time", "120",
+            "--cacert", ca.rootCertPath().toString(), "--cert", ca.adminCertPath("operator").toString(),
+            "--key", ca.adminKeyPath("operator").toString(), "-X", "PUT", "-w", "\n%{http_code}",
+            "-H", "content-type: application/yaml", "--data-binary", "@" + body,
+            "https://[::1]:" + ADMIN_PORT + "/v1/admin/machines/" + id + "/config"))).expect(200);
+      } finally {
+        Files.deleteIfExists(body);
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Uploads a file as an artifact; the server verifies and stores it. */
   Response upload(String name, Path file) {
     List<String> cmd = new ArrayList<>(Sh.inNetns(torNs, "curl", "-sS", "--max-time", "300",

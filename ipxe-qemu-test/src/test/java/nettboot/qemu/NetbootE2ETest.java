@@ -72,10 +72,11 @@ class NetbootE2ETest {
     Prerequisites.check();
     Path ipxe = Payload.ipxeEfi();
     Path kernel = Payload.kernel();
-    Path initrd = Payload.initramfs(work.resolve("initrd.img"));
     localDisk = Images.localDisk(work.resolve("local-disk.img"), ipxe);
 
     lab = Ipv6Lab.start(work.resolve("lab"), logs.resolve("lab"), List.of(TENANT, OTHER_TENANT));
+    Path initrd = Payload.initramfs(work.resolve("initrd.img"), lab.ca.rootCertPath(),
+        Payload.talosEventsClient(work.resolve("go")));
     lab.upload("vmlinuz", kernel).expect(200);
     lab.upload("initrd.img", initrd).expect(200);
     for (String t : List.of(TENANT, OTHER_TENANT)) {
@@ -229,6 +230,37 @@ class NetbootE2ETest {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  @Test
+  @Order(10)
+  @Timeout(value = 8, unit = TimeUnit.MINUTES)
+  void talosReportsItsInstallThroughTheEventsSinkAndTheNextBootIsTheDisk() throws Exception {
+    String uuid = "6e657474-0000-4000-8000-00000000000a";
+    enroll(TENANT, uuid, null);
+    lab.putConfig(uuid, "version: v1alpha1\nmachine:\n  type: worker\n---\n"
+        + nettboot.core.talos.EarlyConfig.trustedRootsDocument(Files.readString(lab.ca.rootCertPath())));
+    String console = netboot("talos-install-events", QemuMachine.Attach.USB, media.usbImage(), uuid, "52:54:00:6e:00:0a");
+    assertKernelSaw(console, uuid);
+    assertThat(cmdline(console)).contains("talos.config=https://[" + Ipv6Lab.SERVER + "]:8443/v1/config/" + uuid + "?token=")
+        .contains("talos.events.sink=[" + Ipv6Lab.SERVER + "]:4002");
+    assertThat(console).as("the guest fetched its config and sent Talos's events")
+        .contains(Payload.TALOS_REPORTED).doesNotContain(Payload.TALOS_FAILED);
+    // The address the guest got by SLAAC from the RA is the one the events were attributed to.
+    String address = line(console, Payload.ADDRESS_MARKER).replaceFirst("/64$", "");
+    // fd00:0:0:1::/64 from the RA + the EUI-64 interface id of MAC 52:54:00:6e:00:0a
+    assertThat(address).isEqualTo("fd00::1:5054:ff:fe6e:a");
+    assertThat(state(uuid)).isEqualTo("Active");
+    JsonArray history = lab.admin("GET", "/v1/admin/machines/" + uuid + "/history", null).expect(200)
+        .json().getJsonArray("history");
+    JsonObject last = history.getJsonObject(history.size() - 1);
+    assertThat(last.getString("to")).isEqualTo("Active");
+    assertThat(last.getString("actor")).isEqualTo("talos-events:" + address);
+    assertThat(last.getString("reason")).contains("install evidence from Talos");
+    // Installed: the next power-on asks again and is sent to its disk.
+    localboot("talos-installed-next-boot", media.usbImage(), uuid, "52:54:00:6e:00:0a");
+    List<JsonObject> asked = lab.bootRequests("/v1/boot/" + uuid);
+    assertThat(asked).extracting(r -> r.getInteger("status")).containsExactly(200, 404);
+  }
 
   private String netboot(String name, QemuMachine.Attach attach, Path medium, String uuid, String mac) throws Exception {
     return run(name, attach, medium, uuid, mac, Payload.KERNEL_UP, NETBOOT_DEADLINE);
