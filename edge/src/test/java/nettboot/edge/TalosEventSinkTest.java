@@ -195,6 +195,29 @@ class TalosEventSinkTest {
   }
 
   @Test
+  void aReprovisionedMachineIsActiveAgainOnlyAfterTheWipeAndTheNewInstall() throws Exception {
+    String id = "e0e0e0e0-0000-4000-8000-000000000007";
+    String first = installBoot(id);
+    fetchConfig(first);
+    assertThat(TalosEventsClient.publish(group(SINK, first), INSTALL_RUN).allAccepted()).isTrue();
+    assertThat(state(id)).isEqualTo("Active");
+    f.adminJson(HttpMethod.PUT, "/v1/admin/machines/" + id + "/state",
+        new JsonObject().put("state", "Reprovision").put("reason", "reinstall"));
+    // The wipe boot carries no config and no token: nothing Talos says during it can count.
+    String wipe = f.get(f.ipxeLike("acme"), f.bootUrl("/v1/boot/" + id)).bodyAsString();
+    assertThat(wipe).contains("talos.experimental.wipe=system").doesNotContain("talos.config=");
+    assertThat(TalosEventsClient.publish(group(SINK, first), INSTALL_RUN).allAccepted()).isTrue();
+    assertThat(state(id)).isEqualTo("Reprovision");
+    // The install boot after the wipe: a new token, a new fetch, then the install evidence.
+    String install = f.get(f.ipxeLike("acme"), f.bootUrl("/v1/boot/" + id)).bodyAsString();
+    fetchConfig(install);
+    assertThat(TalosEventsClient.publish(group(SINK, install), INSTALL_RUN).allAccepted()).isTrue();
+    assertThat(state(id)).isEqualTo("Active");
+    assertThat(history(id).stream().map(h -> ((JsonObject) h).getString("to")).toList())
+        .containsExactly("New", "Provisioning", "Active", "Reprovision", "Active");
+  }
+
+  @Test
   void malformedEventsAreRefusedWithInvalidArgumentAndOthersStillServed() throws Exception {
     String sink = "[::1]:" + f.server.eventsPort();
     TalosEventsClient.Result r = TalosEventsClient.publish(sink, "raw:0affff", "raw:12026964",
