@@ -15,4 +15,5 @@ record EdgeServices(
     CertificateStatus certificates,
     /* null when config delivery is off */ nettboot.core.store.ConfigStore configs,
     ConfigDelivery delivery,
-    InstallTracker installs) {}
+    InstallTracker installs,
+    /* client-certificate verification shared by the mTLS listeners */ VerifiedClientCertificates clientTrust) {}

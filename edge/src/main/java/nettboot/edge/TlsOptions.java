@@ -4,7 +4,6 @@ import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import nettboot.core.error.UnavailableException;
@@ -42,8 +41,11 @@ final class TlsOptions {
         .setMaxHeaderSize(16 * 1024);
   }
 
-  /** TLS with the server chain; with {@code mutual}, a client certificate from the CA is required. */
-  static HttpServerOptions tls(EdgeConfig c, ListenAddress at, boolean mutual) {
+  /**
+   * TLS with the server chain; with {@code clientTrust}, a client certificate it accepts (issued by
+   * the platform CA) is required; null means server-only TLS.
+   */
+  static HttpServerOptions tls(EdgeConfig c, ListenAddress at, VerifiedClientCertificates clientTrust) {
     HttpServerOptions o = base(c, at)
         .setSsl(true)
         .setSslEngineOptions(new OpenSSLEngineOptions().setSessionCacheEnabled(true))
@@ -53,8 +55,8 @@ final class TlsOptions {
         .setEnabledSecureTransportProtocols(PROTOCOLS)
         .setSslHandshakeTimeout(c.handshakeTimeout().toMillis())
         .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
-    if (mutual) {
-      o.setTrustOptions(new PemTrustOptions().addCertPath(c.clientCa().toString()))
+    if (clientTrust != null) {
+      o.setTrustOptions(io.vertx.core.net.TrustOptions.wrap(clientTrust))
           .setClientAuth(ClientAuth.REQUIRED);
     }
     return o;
