@@ -52,10 +52,12 @@ final class ServeCommand implements Runnable {
   @Option(names = "--no-access-log", description = "Do not log one line per request")
   boolean noAccessLog;
 
-  @Option(names = "--cache-ttl-ms", defaultValue = "1000",
+  @Option(names = "--cache-ttl-ms", defaultValue = "30000",
       description = {"How long this replica may answer boots from its in-memory copy of a machine,",
-          "profile or artifact record (default: ${DEFAULT-VALUE}; 0 disables). Its own writes are",
-          "visible at once; other replicas' writes within this time."})
+          "profile or artifact record (default: ${DEFAULT-VALUE}; 0 disables). Every machine is",
+          "loaded at start-up and again every half TTL (from 10 s up), so a storm is answered from",
+          "memory. Its own writes are visible at once; on PostgreSQL other replicas' writes arrive",
+          "by LISTEN/NOTIFY at once, and this TTL bounds staleness if a notification is lost."})
   long cacheTtlMs;
 
   @Override

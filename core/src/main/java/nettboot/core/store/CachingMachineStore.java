@@ -28,9 +28,14 @@ import nettboot.core.machine.MachineState;
  * on the cache: the one-shot wipe and the first-boot transition are written with the machine's
  * version as an optimistic check, and a conflict drops every cached machine, so the retry reads
  * the database.
+ *
+ * <p>The hot set: in a reboot storm every machine asks once, so a read-through cache alone would
+ * miss on every first question. {@link #warm} loads every machine, profile and artifact alias at
+ * once (one listing instead of a query pair per machine); the server calls it at start-up and then
+ * every half TTL. Keys invalidated while a listing is in flight are not overwritten by it.
  */
 public final class CachingMachineStore implements MachineStore {
-  private static final int MAX_ENTRIES = 200_000;
+  private static final int MAX_ENTRIES = 1_000_000;
 
   private record Entry<T>(T value, long expiresAt) {}
 
@@ -42,6 +47,11 @@ public final class CachingMachineStore implements MachineStore {
   private final ConcurrentHashMap<String, Entry<Optional<Machine>>> machines = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Entry<Optional<BootProfile>>> profiles = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Entry<Optional<ArtifactRecord>>> artifacts = new ConcurrentHashMap<>();
+  /** While a {@link #warm} listing is in flight: the keys invalidated since it began ("m|…", "p|…", "a|…"). */
+  private final java.util.Set<String> invalidatedWhileWarming = ConcurrentHashMap.newKeySet();
+  private volatile boolean warming;
+  /** The write sequence of the last "drop everything". */
+  private volatile long clearedAt;
 
   public CachingMachineStore(MachineStore delegate, Duration ttl) {
     this(delegate, ttl, System::nanoTime);
@@ -81,9 +91,73 @@ public final class CachingMachineStore implements MachineStore {
   /** Drops every cached lookup that could name this machine. */
   private void forget(Machine m) {
     writes.incrementAndGet();
-    m.uuid().ifPresent(u -> machines.remove(machineKey(m.tenant(), u)));
+    m.uuid().ifPresent(u -> drop(machines, "m|", machineKey(m.tenant(), u)));
     for (MachineId.Mac mac : m.macs()) {
-      machines.remove(machineKey(m.tenant(), mac));
+      drop(machines, "m|", machineKey(m.tenant(), mac));
+    }
+  }
+
+  private <T> void drop(ConcurrentHashMap<String, Entry<T>> map, String kind, String key) {
+    if (warming) {
+      invalidatedWhileWarming.add(kind + key);
+    }
+    map.remove(key);
+  }
+
+  private void dropAllMachines() {
+    clearedAt = writes.incrementAndGet();
+    machines.clear();
+  }
+
+  /**
+   * Loads every machine (under its UUID and each MAC), boot profile and artifact alias into the
+   * cache with a fresh TTL, in three queries. Keys invalidated while the listing runs keep their
+   * invalidation; if everything was dropped meanwhile, this round keeps nothing. One round at a
+   * time; returns the number of machines loaded (0 when skipped).
+   */
+  public Future<Integer> warm() {
+    if (warming) {
+      return Future.succeededFuture(0);
+    }
+    warming = true;
+    invalidatedWhileWarming.clear();
+    long start = writes.get();
+    return Future.all(delegate.list(Optional.empty()), delegate.profiles(Optional.empty()), delegate.artifacts())
+        .map(all -> {
+          if (clearedAt > start) {
+            return 0;
+          }
+          List<Machine> ms = all.resultAt(0);
+          List<BootProfile> ps = all.resultAt(1);
+          List<ArtifactRecord> as = all.resultAt(2);
+          if (machines.size() + 2L * ms.size() > MAX_ENTRIES) {
+            return 0; // larger than the cache: stay read-through
+          }
+          long expires = nanoClock.getAsLong() + ttlNanos;
+          for (Machine m : ms) {
+            m.uuid().ifPresent(u -> warmPut(machines, "m|", machineKey(m.tenant(), u), Optional.of(m), expires));
+            for (MachineId.Mac mac : m.macs()) {
+              warmPut(machines, "m|", machineKey(m.tenant(), mac), Optional.of(m), expires);
+            }
+          }
+          for (BootProfile p : ps) {
+            warmPut(profiles, "p|", p.name(), Optional.of(p), expires);
+          }
+          for (ArtifactRecord a : as) {
+            warmPut(artifacts, "a|", a.name(), Optional.of(a), expires);
+          }
+          return ms.size();
+        })
+        .andThen(ar -> {
+          warming = false;
+          invalidatedWhileWarming.clear();
+        });
+  }
+
+  private <T> void warmPut(ConcurrentHashMap<String, Entry<T>> map, String kind, String key, T value,
+      long expires) {
+    if (!invalidatedWhileWarming.contains(kind + key)) {
+      map.put(key, new Entry<>(value, expires));
     }
   }
 
@@ -93,8 +167,7 @@ public final class CachingMachineStore implements MachineStore {
       if (ar.succeeded()) {
         onSuccess.accept(ar.result());
       } else {
-        writes.incrementAndGet();
-        machines.clear();
+        dropAllMachines();
       }
     });
   }
@@ -139,7 +212,7 @@ public final class CachingMachineStore implements MachineStore {
   public Future<BootProfile> putProfile(BootProfile profile) {
     return delegate.putProfile(profile).andThen(ar -> {
       writes.incrementAndGet();
-      profiles.remove(profile.name());
+      drop(profiles, "p|", profile.name());
     });
   }
 
@@ -147,7 +220,7 @@ public final class CachingMachineStore implements MachineStore {
   public Future<ArtifactRecord> putArtifact(ArtifactRecord artifact) {
     return delegate.putArtifact(artifact).andThen(ar -> {
       writes.incrementAndGet();
-      artifacts.remove(artifact.name());
+      drop(artifacts, "a|", artifact.name());
     });
   }
 
@@ -196,12 +269,12 @@ public final class CachingMachineStore implements MachineStore {
     writes.incrementAndGet();
     String[] parts = change == null ? new String[0] : change.trim().split(" ");
     if (parts.length >= 2 && parts[0].equals("p")) {
-      profiles.remove(parts[1]);
+      drop(profiles, "p|", parts[1]);
     } else if (parts.length >= 2 && parts[0].equals("a")) {
-      artifacts.remove(parts[1]);
+      drop(artifacts, "a|", parts[1]);
     } else if (parts.length >= 3 && parts[0].equals("m")) {
       for (int i = 2; i < parts.length; i++) {
-        machines.remove(parts[1] + "|" + parts[i]);
+        drop(machines, "m|", parts[1] + "|" + parts[i]);
       }
     } else {
       invalidateAll();
@@ -210,7 +283,7 @@ public final class CachingMachineStore implements MachineStore {
 
   /** Drops every cached entry (e.g. after the change feed reconnected and may have missed some). */
   public void invalidateAll() {
-    writes.incrementAndGet();
+    clearedAt = writes.incrementAndGet();
     machines.clear();
     profiles.clear();
     artifacts.clear();

@@ -101,4 +101,72 @@ class CachingMachineStoreTest {
     assertThat(await(cache.artifact("k"))).isPresent();
     assertThat(await(cache.profile("p"))).isEqualTo(Optional.empty());
   }
+
+  // ---------------------------------------------------------------- the hot set
+
+  @Test
+  void warmLoadsEveryMachineProfileAndArtifactSoTheyAreServedFromMemory() throws Exception {
+    Machine a = await(other.enroll(Enrollment.of(UUID, List.of("52:54:00:0a:0a:01"), "acme", "worker", null, null),
+        "test", Instant.now()));
+    await(other.enroll(Enrollment.of(null, List.of("52:54:00:0a:0a:02"), "acme", "worker", null, null),
+        "test", Instant.now()));
+    await(other.putArtifact(new ArtifactRecord("k", "a".repeat(64), 1, Instant.now())));
+    assertThat(await(cache.warm())).isEqualTo(2);
+    // Changed behind the cache's back: the warmed copy answers until the TTL.
+    await(other.transition(MachineId.parse(UUID), MachineState.MAINTENANCE, OptionalLong.empty(), "t", "r", Instant.now()));
+    assertThat(await(cache.findForTenant("acme", MachineId.parse(UUID))).orElseThrow().state()).isEqualTo(MachineState.NEW);
+    assertThat(await(cache.findForTenant("acme", MachineId.parse("52:54:00:0a:0a:01"))).orElseThrow().key())
+        .isEqualTo(a.key());
+    assertThat(await(cache.findForTenant("acme", MachineId.parse("52:54:00:0a:0a:02")))).isPresent();
+    assertThat(await(cache.findForTenant("globex", MachineId.parse(UUID)))).as("tenant scoped").isEmpty();
+    assertThat(await(cache.artifact("k"))).isPresent();
+    nanos.addAndGet(Duration.ofMillis(1001).toNanos());
+    assertThat(await(cache.findForTenant("acme", MachineId.parse(UUID))).orElseThrow().state())
+        .isEqualTo(MachineState.MAINTENANCE);
+  }
+
+  /** A store whose list() answers only when the test says so (the listing "in flight"). */
+  private static MachineStore withSlowList(MachineStore real, io.vertx.core.Promise<List<Machine>> listing) {
+    return (MachineStore) java.lang.reflect.Proxy.newProxyInstance(MachineStore.class.getClassLoader(),
+        new Class<?>[] {MachineStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("list")) {
+            return listing.future();
+          }
+          try {
+            return method.invoke(real, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
+  @Test
+  void aMachineChangedWhileTheListingIsInFlightKeepsItsInvalidation() throws Exception {
+    Machine before = enrol();
+    io.vertx.core.Promise<List<Machine>> listing = io.vertx.core.Promise.promise();
+    CachingMachineStore slow = new CachingMachineStore(withSlowList(db, listing), Duration.ofSeconds(60), nanos::get);
+    Future<Integer> warming = slow.warm();
+    await(slow.transition(MachineId.parse(UUID), MachineState.PROVISIONING, OptionalLong.empty(), "t", "r", Instant.now()));
+    listing.complete(List.of(before)); // the listing read the row before the transition
+    assertThat(await(warming)).isEqualTo(1);
+    assertThat(await(slow.findForTenant("acme", MachineId.parse(UUID))).orElseThrow().state())
+        .isEqualTo(MachineState.PROVISIONING);
+    assertThat(await(slow.findForTenant("acme", MachineId.parse("52:54:00:0a:0a:01"))).orElseThrow().state())
+        .isEqualTo(MachineState.PROVISIONING);
+  }
+
+  @Test
+  void everythingDroppedWhileTheListingIsInFlightMeansTheListingIsNotKept() throws Exception {
+    Machine before = enrol();
+    io.vertx.core.Promise<List<Machine>> listing = io.vertx.core.Promise.promise();
+    CachingMachineStore slow = new CachingMachineStore(withSlowList(db, listing), Duration.ofSeconds(60), nanos::get);
+    Future<Integer> warming = slow.warm();
+    assertThat(await(slow.warm())).as("one round at a time").isZero();
+    await(other.transition(MachineId.parse(UUID), MachineState.MAINTENANCE, OptionalLong.empty(), "t", "r", Instant.now()));
+    slow.invalidateAll(); // e.g. the change feed reconnected
+    listing.complete(List.of(before));
+    assertThat(await(warming)).isZero();
+    assertThat(await(slow.findForTenant("acme", MachineId.parse(UUID))).orElseThrow().state())
+        .isEqualTo(MachineState.MAINTENANCE);
+  }
 }
