@@ -19,8 +19,8 @@ import nettboot.core.machine.MachineState;
 /**
  * A read-through cache in front of a store for the boot path (a reboot storm asks for the same
  * machines, profiles and artifacts thousands of times a second). Only the lookups the boot
- * listener makes are cached: {@link #findForTenant}, {@link #profile} and {@link #artifact},
- * including "not found" answers.
+ * listener makes are cached: {@link #findForTenant}, {@link #find} (its cross-tenant check of
+ * unknown ids), {@link #profile} and {@link #artifact}, including "not found" answers.
  *
  * <p>Consistency: every mutation made through this instance invalidates what it changed before
  * its future completes, so this replica never serves a record older than its own writes.
@@ -88,12 +88,21 @@ public final class CachingMachineStore implements MachineStore {
     return tenant + "|" + id.value();
   }
 
+  /** The key of a lookup across tenants ({@link #find}). */
+  private static String anyTenantKey(String id) {
+    return "*|" + id;
+  }
+
   /** Drops every cached lookup that could name this machine. */
   private void forget(Machine m) {
     writes.incrementAndGet();
-    m.uuid().ifPresent(u -> drop(machines, "m|", machineKey(m.tenant(), u)));
+    m.uuid().ifPresent(u -> {
+      drop(machines, "m|", machineKey(m.tenant(), u));
+      drop(machines, "m|", anyTenantKey(u.value()));
+    });
     for (MachineId.Mac mac : m.macs()) {
       drop(machines, "m|", machineKey(m.tenant(), mac));
+      drop(machines, "m|", anyTenantKey(mac.value()));
     }
   }
 
@@ -238,7 +247,7 @@ public final class CachingMachineStore implements MachineStore {
 
   @Override
   public Future<Optional<Machine>> find(MachineId id) {
-    return delegate.find(id);
+    return cached(machines, anyTenantKey(id.value()), () -> delegate.find(id));
   }
 
   @Override
@@ -275,6 +284,7 @@ public final class CachingMachineStore implements MachineStore {
     } else if (parts.length >= 3 && parts[0].equals("m")) {
       for (int i = 2; i < parts.length; i++) {
         drop(machines, "m|", parts[1] + "|" + parts[i]);
+        drop(machines, "m|", anyTenantKey(parts[i]));
       }
     } else {
       invalidateAll();

@@ -169,4 +169,16 @@ class CachingMachineStoreTest {
     assertThat(await(slow.findForTenant("acme", MachineId.parse(UUID))).orElseThrow().state())
         .isEqualTo(MachineState.MAINTENANCE);
   }
+
+  @Test
+  void lookupsAcrossTenantsAreCachedAndForgottenOnEnrolment() throws Exception {
+    MachineId id = MachineId.parse(UUID);
+    assertThat(await(cache.find(id))).isEmpty();
+    await(other.enroll(Enrollment.of(UUID, List.of(), "globex", "worker", null, null), "t", Instant.now()));
+    assertThat(await(cache.find(id))).as("negative answer cached").isEmpty();
+    cache.invalidate("m globex " + UUID); // what another replica's ChangeFeed message says
+    assertThat(await(cache.find(id)).orElseThrow().tenant()).isEqualTo("globex");
+    await(cache.transition(id, MachineState.MAINTENANCE, OptionalLong.empty(), "t", "r", Instant.now()));
+    assertThat(await(cache.find(id)).orElseThrow().state()).isEqualTo(MachineState.MAINTENANCE);
+  }
 }
