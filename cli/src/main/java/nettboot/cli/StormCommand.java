@@ -100,7 +100,8 @@ final class StormCommand implements Runnable {
   @Option(names = "--nginx", defaultValue = "/usr/sbin/nginx", description = "nginx binary (default: ${DEFAULT-VALUE})")
   String nginxBinary;
 
-  @Option(names = "--server-jvm-opts", defaultValue = "-Xms256m -Xmx1g -XX:+UseParallelGC",
+  // A fixed, pre-touched heap: its share of the RSS does not depend on load (live set ~17 MiB).
+  @Option(names = "--server-jvm-opts", defaultValue = "-Xms384m -Xmx384m -XX:+AlwaysPreTouch -XX:+UseParallelGC",
       description = "JVM options of the edge child (default: ${DEFAULT-VALUE})")
   String serverJvmOpts;
 
