@@ -17,7 +17,7 @@ import nettboot.core.store.ArtifactRecord;
 
 /**
  * Artifact download ({@code GET|HEAD /v1/artifacts/{name}}: Range 206/416, If-Range, strong ETag =
- * SHA-256, If-None-Match 304, streamed from disk with back-pressure) and upload
+ * SHA-256, If-None-Match 304, streamed from disk with back-pressure by {@link FileBody}) and upload
  * ({@code PUT /v1/admin/artifacts/{name}}: streamed to disk, hashed, verified, moved into place).
  */
 final class ArtifactRoutes {
@@ -92,7 +92,7 @@ final class ArtifactRoutes {
       return;
     }
     Path blob = services.artifacts().blobPath(a.sha256());
-    res.sendFile(blob.toString(), offset, length).onComplete(done -> {
+    FileBody.send(res, blob, offset, length).onComplete(done -> {
       if (done.succeeded()) {
         services.metrics().artifactBytes(length);
       } else if (!res.headWritten()) {
