@@ -48,6 +48,11 @@ final class ServerRuntime implements AutoCloseable {
       java.time.Duration cacheTtl, ListenAddress events) {}
 
   static ServerRuntime start(Settings s) {
+    // Netty's pooled allocator rather than 4.2's adaptive default: about half the off-heap growth
+    // per concurrent artifact download (docs/benchmarks.md); an explicit -D setting wins.
+    if (System.getProperty("io.netty.allocator.type") == null) {
+      System.setProperty("io.netty.allocator.type", "pooled");
+    }
     EmbeddedCa ca = EmbeddedCa.load(s.pki());
     try {
       Files.createDirectories(s.data());
