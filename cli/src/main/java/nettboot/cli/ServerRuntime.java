@@ -89,8 +89,9 @@ final class ServerRuntime implements AutoCloseable {
         log.info("boot_cache_warmed", java.util.Map.of("machines", warmed,
             "ms", (System.nanoTime() - t0) / 1_000_000));
         if (s.cacheTtl().compareTo(Duration.ofSeconds(10)) >= 0) {
-          vertx.setPeriodic(s.cacheTtl().toMillis() / 2, id -> cache.warm()
-              .onFailure(e -> log.warn("boot_cache_warm_failed", java.util.Map.of("error", String.valueOf(e.getMessage())))));
+          Await.result(vertx.deployVerticle(new CacheWarmer(cache, s.cacheTtl().toMillis() / 2, log),
+                  new io.vertx.core.DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER)),
+              START_TIMEOUT, "starting the boot cache refresher");
         }
         if (s.postgresUrl() != null && !s.postgresUrl().isBlank()) {
           // other replicas' writes reach this cache at once, not only after the TTL

@@ -42,6 +42,7 @@ public final class CachingMachineStore implements MachineStore {
   private final MachineStore delegate;
   private final long ttlNanos;
   private final LongSupplier nanoClock;
+  private final int warmPage;
   /** Bumped before every invalidation, so a read that raced a write is not cached. */
   private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
   private final ConcurrentHashMap<String, Entry<Optional<Machine>>> machines = new ConcurrentHashMap<>();
@@ -58,12 +59,17 @@ public final class CachingMachineStore implements MachineStore {
   }
 
   CachingMachineStore(MachineStore delegate, Duration ttl, LongSupplier nanoClock) {
+    this(delegate, ttl, nanoClock, WARM_PAGE);
+  }
+
+  CachingMachineStore(MachineStore delegate, Duration ttl, LongSupplier nanoClock, int warmPage) {
     if (ttl.isNegative() || ttl.isZero()) {
       throw new IllegalArgumentException("cache ttl must be positive");
     }
     this.delegate = delegate;
     this.ttlNanos = ttl.toNanos();
     this.nanoClock = nanoClock;
+    this.warmPage = warmPage;
   }
 
   private <T> Future<T> cached(ConcurrentHashMap<String, Entry<T>> map, String key, Supplier<Future<T>> load) {
@@ -118,11 +124,17 @@ public final class CachingMachineStore implements MachineStore {
     machines.clear();
   }
 
+  /** Machines per listing query of {@link #warm}: short queries that boot lookups can pass between. */
+  static final int WARM_PAGE = 100;
+
   /**
    * Loads every machine (under its UUID and each MAC), boot profile and artifact alias into the
-   * cache with a fresh TTL, in three queries. Keys invalidated while the listing runs keep their
-   * invalidation; if everything was dropped meanwhile, this round keeps nothing. One round at a
-   * time; returns the number of machines loaded (0 when skipped).
+   * cache with a fresh TTL: profiles and artifacts in one query each, machines in pages of
+   * {@link #WARM_PAGE} by key (so the database is never held for long: a single 10,000-machine
+   * listing held SQLite's one connection for a few hundred milliseconds and every boot that
+   * needed the database waited behind it). Keys invalidated while the listing runs keep their
+   * invalidation; if everything was dropped meanwhile, the round stops and keeps nothing more.
+   * One round at a time; returns the number of machines loaded (0 when skipped).
    */
   public Future<Integer> warm() {
     if (warming) {
@@ -131,31 +143,19 @@ public final class CachingMachineStore implements MachineStore {
     warming = true;
     invalidatedWhileWarming.clear();
     long start = writes.get();
-    return Future.all(delegate.list(Optional.empty()), delegate.profiles(Optional.empty()), delegate.artifacts())
-        .map(all -> {
+    return Future.all(delegate.profiles(Optional.empty()), delegate.artifacts())
+        .compose(all -> {
           if (clearedAt > start) {
-            return 0;
-          }
-          List<Machine> ms = all.resultAt(0);
-          List<BootProfile> ps = all.resultAt(1);
-          List<ArtifactRecord> as = all.resultAt(2);
-          if (machines.size() + 2L * ms.size() > MAX_ENTRIES) {
-            return 0; // larger than the cache: stay read-through
+            return Future.succeededFuture(0);
           }
           long expires = nanoClock.getAsLong() + ttlNanos;
-          for (Machine m : ms) {
-            m.uuid().ifPresent(u -> warmPut(machines, "m|", machineKey(m.tenant(), u), Optional.of(m), expires));
-            for (MachineId.Mac mac : m.macs()) {
-              warmPut(machines, "m|", machineKey(m.tenant(), mac), Optional.of(m), expires);
-            }
-          }
-          for (BootProfile p : ps) {
+          for (BootProfile p : all.<List<BootProfile>>resultAt(0)) {
             warmPut(profiles, "p|", p.name(), Optional.of(p), expires);
           }
-          for (ArtifactRecord a : as) {
+          for (ArtifactRecord a : all.<List<ArtifactRecord>>resultAt(1)) {
             warmPut(artifacts, "a|", a.name(), Optional.of(a), expires);
           }
-          return ms.size();
+          return warmMachines("", 0, start);
         })
         .andThen(ar -> {
           warming = false;
@@ -163,10 +163,34 @@ public final class CachingMachineStore implements MachineStore {
         });
   }
 
+  private Future<Integer> warmMachines(String afterKey, int loaded, long start) {
+    return delegate.page(afterKey, warmPage).compose(ms -> {
+      if (clearedAt > start) {
+        return Future.succeededFuture(0);
+      }
+      if (machines.size() + 2L * ms.size() > MAX_ENTRIES) {
+        return Future.succeededFuture(loaded); // larger than the cache: the rest stays read-through
+      }
+      long expires = nanoClock.getAsLong() + ttlNanos;
+      for (Machine m : ms) {
+        m.uuid().ifPresent(u -> warmPut(machines, "m|", machineKey(m.tenant(), u), Optional.of(m), expires));
+        for (MachineId.Mac mac : m.macs()) {
+          warmPut(machines, "m|", machineKey(m.tenant(), mac), Optional.of(m), expires);
+        }
+      }
+      if (ms.size() < warmPage) {
+        return Future.succeededFuture(loaded + ms.size());
+      }
+      return warmMachines(ms.get(ms.size() - 1).key(), loaded + ms.size(), start);
+    });
+  }
+
   private <T> void warmPut(ConcurrentHashMap<String, Entry<T>> map, String kind, String key, T value,
       long expires) {
     if (!invalidatedWhileWarming.contains(kind + key)) {
-      map.put(key, new Entry<>(value, expires));
+      // keep the cached object when it is unchanged: no fresh copy of every machine per round
+      Entry<T> old = map.get(key);
+      map.put(key, new Entry<>(old != null && old.value().equals(value) ? old.value() : value, expires));
     }
   }
 
@@ -253,6 +277,11 @@ public final class CachingMachineStore implements MachineStore {
   @Override
   public Future<List<Machine>> list(Optional<String> tenant) {
     return delegate.list(tenant);
+  }
+
+  @Override
+  public Future<List<Machine>> page(String afterKey, int limit) {
+    return delegate.page(afterKey, limit);
   }
 
   @Override

@@ -49,6 +49,13 @@ public interface MachineStore extends AutoCloseable {
   Future<List<Machine>> list(Optional<String> tenant);
 
   /**
+   * One page of every machine (all tenants), ordered by key: at most {@code limit} machines whose
+   * key sorts after {@code afterKey} ("" for the first page). Short queries, so a full pass over a
+   * large inventory never holds the database for long.
+   */
+  Future<List<Machine>> page(String afterKey, int limit);
+
+  /**
    * Moves a machine to {@code to} in one transaction: reads it, checks the transition with
    * {@code Lifecycle.apply}, updates it only if its version is still the one read (and equal to
    * {@code expectedVersion} when given), appends the history row. Of two concurrent conflicting

@@ -249,6 +249,40 @@ public final class SqlMachineStore implements MachineStore {
   }
 
   @Override
+  public Future<List<Machine>> page(String afterKey, int limit) {
+    if (limit < 1) {
+      return Future.failedFuture(new InvalidInputException("limit", "must be positive"));
+    }
+    Future<List<Machine>> f = pool.withConnection(conn -> query(conn, "SELECT " + MACHINE_COLUMNS
+            + " FROM machines m WHERE m.key > #{after} ORDER BY m.key LIMIT #{limit}",
+        Map.of("after", afterKey, "limit", limit))
+        .compose(rows -> {
+          List<Row> machineRows = new ArrayList<>();
+          rows.forEach(machineRows::add);
+          if (machineRows.isEmpty()) {
+            return Future.succeededFuture(List.<Machine>of());
+          }
+          String last = machineRows.get(machineRows.size() - 1).getString("key");
+          return query(conn, "SELECT machine_key, mac FROM machine_macs WHERE machine_key > #{after}"
+                  + " AND machine_key <= #{last} ORDER BY machine_key, position",
+              Map.of("after", afterKey, "last", last))
+              .map(macRows -> {
+                Map<String, List<MachineId.Mac>> macs = new HashMap<>();
+                for (Row r : macRows) {
+                  macs.computeIfAbsent(r.getString("machine_key"), k -> new ArrayList<>())
+                      .add(new MachineId.Mac(r.getString("mac")));
+                }
+                List<Machine> out = new ArrayList<>(machineRows.size());
+                for (Row r : machineRows) {
+                  out.add(toMachine(r, macs.getOrDefault(r.getString("key"), List.of())));
+                }
+                return out;
+              });
+        }));
+    return guard(f, "list a page of machines");
+  }
+
+  @Override
   public Future<Machine> transition(MachineId id, MachineState to, OptionalLong expectedVersion,
       String actor, String reason, Instant now) {
     if (actor == null || actor.isBlank()) {

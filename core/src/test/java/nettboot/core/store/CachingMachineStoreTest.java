@@ -125,11 +125,11 @@ class CachingMachineStoreTest {
         .isEqualTo(MachineState.MAINTENANCE);
   }
 
-  /** A store whose list() answers only when the test says so (the listing "in flight"). */
+  /** A store whose page() answers only when the test says so (the listing "in flight"). */
   private static MachineStore withSlowList(MachineStore real, io.vertx.core.Promise<List<Machine>> listing) {
     return (MachineStore) java.lang.reflect.Proxy.newProxyInstance(MachineStore.class.getClassLoader(),
         new Class<?>[] {MachineStore.class}, (proxy, method, args) -> {
-          if (method.getName().equals("list")) {
+          if (method.getName().equals("page")) {
             return listing.future();
           }
           try {
@@ -180,5 +180,16 @@ class CachingMachineStoreTest {
     assertThat(await(cache.find(id)).orElseThrow().tenant()).isEqualTo("globex");
     await(cache.transition(id, MachineState.MAINTENANCE, OptionalLong.empty(), "t", "r", Instant.now()));
     assertThat(await(cache.find(id)).orElseThrow().state()).isEqualTo(MachineState.MAINTENANCE);
+  }
+
+  @Test
+  void warmWalksEveryPage() throws Exception {
+    for (int i = 0; i < 7; i++) {
+      await(other.enroll(Enrollment.of(null, List.of(String.format("52:54:00:0b:0b:%02x", i)), "acme", "worker",
+          null, null), "test", Instant.now()));
+    }
+    CachingMachineStore paged = new CachingMachineStore(db, Duration.ofSeconds(60), nanos::get, 3);
+    assertThat(await(paged.warm())).isEqualTo(7);
+    assertThat(paged.size()).isEqualTo(7);
   }
 }

@@ -553,6 +553,24 @@ abstract class MachineStoreContract {
     return new Enrollment(Optional.ofNullable(uuid), macs, tenant, Role.WORKER, null, profile);
   }
 
+  @Test
+  void pagesVisitEveryMachineOnceInKeyOrderWithItsMacs() throws Exception {
+    String t = tenant();
+    List<Machine> enrolled = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      enrolled.add(await(store.enroll(enrollment(t, i % 2 == 0 ? uuid() : null, List.of(mac(), mac())), ACTOR, now())));
+    }
+    List<Machine> seen = new ArrayList<>();
+    String after = "";
+    for (List<Machine> page; !(page = await(store.page(after, 3))).isEmpty(); after = page.get(page.size() - 1).key()) {
+      assertThat(page.size()).isLessThanOrEqualTo(3);
+      seen.addAll(page);
+    }
+    List<Machine> ours = seen.stream().filter(m -> m.tenant().equals(t)).toList();
+    assertThat(ours).containsExactlyInAnyOrderElementsOf(enrolled);
+    assertThat(seen).extracting(Machine::key).isSorted().doesNotHaveDuplicates();
+  }
+
   // ------------------------------------------------------------ config tokens and fetches
 
   @Test
