@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import nettboot.core.store.ConfigStore;
 import nettboot.core.talos.ConfigToken;
@@ -53,21 +52,15 @@ class ConfigDeliveryTest {
   }
 
   private void putConfig(String id, String yaml, int expected) {
-    HttpResponse<Buffer> r = EdgeFixture.await(f.admin().putAbs(f.adminUrl("/v1/admin/machines/" + id + "/config"))
-        .putHeader("content-type", "application/yaml").sendBuffer(Buffer.buffer(yaml)));
-    assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(expected);
+    assertThat(f.putConfig(id, yaml)).isEqualTo(expected);
   }
 
   private String bootScript(String id) {
-    HttpResponse<Buffer> r = f.get(f.ipxeLike("acme"), f.bootUrl("/v1/boot/" + id));
-    assertThat(r.statusCode()).isEqualTo(200);
-    return r.bodyAsString();
+    return f.bootScript("acme", id);
   }
 
   private static String group(Pattern p, String s) {
-    Matcher m = p.matcher(s);
-    assertThat(m.find()).as("script has " + p + ":\n" + s).isTrue();
-    return m.group(1);
+    return EdgeFixture.argument(p, s);
   }
 
   @Test

@@ -193,6 +193,34 @@ public final class EdgeFixture implements AutoCloseable {
     return m;
   }
 
+  /** Stores a machine's Talos config through the admin API; returns the status. */
+  public int putConfig(String id, String yaml) {
+    return send(admin().putAbs(adminUrl("/v1/admin/machines/" + id + "/config"))
+        .putHeader("content-type", "application/yaml"), Buffer.buffer(yaml)).statusCode();
+  }
+
+  /** The boot script a tenant's medium gets for the machine (asserts a 200). */
+  public String bootScript(String tenant, String id) {
+    HttpResponse<Buffer> r = get(ipxeLike(tenant), bootUrl("/v1/boot/" + id));
+    if (r.statusCode() != 200) {
+      throw new AssertionError("boot of " + id + " answered " + r.statusCode() + ": " + r.bodyAsString());
+    }
+    return r.bodyAsString();
+  }
+
+  /** The first group of {@code p} in a script (a kernel argument's value), asserting it is there. */
+  public static String argument(java.util.regex.Pattern p, String script) {
+    java.util.regex.Matcher m = p.matcher(script);
+    if (!m.find()) {
+      throw new AssertionError("script has no " + p + ":\n" + script);
+    }
+    return m.group(1);
+  }
+
+  private HttpResponse<Buffer> send(HttpRequest<Buffer> r, Buffer body) {
+    return await(r.sendBuffer(body));
+  }
+
   /** Waits (up to 5 s) until the JSON log contains the text; the log writer is asynchronous. */
   public void awaitLog(String text) {
     long deadline = System.nanoTime() + 5_000_000_000L;

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -76,12 +75,8 @@ class TalosEventSinkTest {
   private String installBoot(String id) {
     machinesOfThisTest.add(id);
     f.enroll("acme", id, null);
-    HttpResponse<Buffer> put = EdgeFixture.await(f.admin().putAbs(f.adminUrl("/v1/admin/machines/" + id + "/config"))
-        .putHeader("content-type", "application/yaml").sendBuffer(Buffer.buffer(configYaml)));
-    assertThat(put.statusCode()).as(put.bodyAsString()).isEqualTo(200);
-    HttpResponse<Buffer> r = f.get(f.ipxeLike("acme"), f.bootUrl("/v1/boot/" + id));
-    assertThat(r.statusCode()).isEqualTo(200);
-    return r.bodyAsString();
+    assertThat(f.putConfig(id, configYaml)).isEqualTo(200);
+    return f.bootScript("acme", id);
   }
 
   private String fetchConfig(String script) {
@@ -100,9 +95,7 @@ class TalosEventSinkTest {
   }
 
   private static String group(Pattern p, String s) {
-    Matcher m = p.matcher(s);
-    assertThat(m.find()).as("script has " + p + ":\n" + s).isTrue();
-    return m.group(1);
+    return EdgeFixture.argument(p, s);
   }
 
   @Test
@@ -204,12 +197,12 @@ class TalosEventSinkTest {
     f.adminJson(HttpMethod.PUT, "/v1/admin/machines/" + id + "/state",
         new JsonObject().put("state", "Reprovision").put("reason", "reinstall"));
     // The wipe boot carries no config and no token: nothing Talos says during it can count.
-    String wipe = f.get(f.ipxeLike("acme"), f.bootUrl("/v1/boot/" + id)).bodyAsString();
+    String wipe = f.bootScript("acme", id);
     assertThat(wipe).contains("talos.experimental.wipe=system").doesNotContain("talos.config=");
     assertThat(TalosEventsClient.publish(group(SINK, first), INSTALL_RUN).allAccepted()).isTrue();
     assertThat(state(id)).isEqualTo("Reprovision");
     // The install boot after the wipe: a new token, a new fetch, then the install evidence.
-    String install = f.get(f.ipxeLike("acme"), f.bootUrl("/v1/boot/" + id)).bodyAsString();
+    String install = f.bootScript("acme", id);
     fetchConfig(install);
     assertThat(TalosEventsClient.publish(group(SINK, install), INSTALL_RUN).allAccepted()).isTrue();
     assertThat(state(id)).isEqualTo("Active");
