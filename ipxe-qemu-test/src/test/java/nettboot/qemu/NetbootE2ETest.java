@@ -229,8 +229,6 @@ class NetbootE2ETest {
     assertThat(state(mac)).isEqualTo("Provisioning");
   }
 
-  // ---------------------------------------------------------------- helpers
-
   @Test
   @Order(10)
   @Timeout(value = 8, unit = TimeUnit.MINUTES)
@@ -261,6 +259,8 @@ class NetbootE2ETest {
     List<JsonObject> asked = lab.bootRequests("/v1/boot/" + uuid);
     assertThat(asked).extracting(r -> r.getInteger("status")).containsExactly(200, 404);
   }
+
+  // ---------------------------------------------------------------- helpers
 
   private String netboot(String name, QemuMachine.Attach attach, Path medium, String uuid, String mac) throws Exception {
     return run(name, attach, medium, uuid, mac, Payload.KERNEL_UP, NETBOOT_DEADLINE);
