@@ -41,6 +41,8 @@ final class FileBody {
   private final FileChannel file;
   private final long end;
   private final Promise<Void> done = Promise.promise();
+  /** This event loop's shared allowance of chunks in flight. */
+  private final ChunkBudget budget = ChunkBudget.current(io.vertx.core.Vertx.currentContext());
   private long position;
   private int inFlight;
   private boolean pumping;
@@ -91,8 +93,11 @@ final class FileBody {
     return body.done.future();
   }
 
-  /** Writes chunks while fewer than MAX_IN_FLIGHT are pending; re-entrant calls loop here instead. */
-  private void pump() {
+  /**
+   * Writes chunks while fewer than MAX_IN_FLIGHT are pending and the event loop's budget has a
+   * chunk for this response; re-entrant calls loop here instead.
+   */
+  void pump() {
     if (pumping) {
       again = true;
       return;
@@ -102,7 +107,11 @@ final class FileBody {
       do {
         again = false;
         while (!finished && inFlight < MAX_IN_FLIGHT && position < end) {
-          if (!writeChunk()) {
+          Object permit = new Object();
+          if (!budget.acquire(this, permit)) {
+            return; // queued: the budget calls pump() when a chunk is free for this response
+          }
+          if (!writeChunk(permit)) {
             return;
           }
         }
@@ -112,7 +121,7 @@ final class FileBody {
     }
   }
 
-  private boolean writeChunk() {
+  private boolean writeChunk(Object permit) {
     int n = (int) Math.min(CHUNK, end - position);
     ByteBuf buf = ByteBufAllocator.DEFAULT.directBuffer(n, n);
     try {
@@ -124,6 +133,7 @@ final class FileBody {
       }
     } catch (IOException | RuntimeException e) {
       buf.release();
+      budget.release(permit);
       fail(e);
       return false;
     }
@@ -143,6 +153,7 @@ final class FileBody {
       buf.release();
       BUFFERED.addAndGet(-n);
       inFlight--;
+      budget.release(permit);
       fail(e);
       return false;
     }
@@ -151,13 +162,16 @@ final class FileBody {
       BUFFERED.addAndGet(-n);
       inFlight--;
       if (ar.failed()) {
-        fail(ar.cause());
+        fail(ar.cause()); // leaves the budget's queue before the permit goes to others
+        budget.release(permit);
       } else {
+        budget.release(permit);
         pump();
       }
     });
     if (last && !finished) {
       finished = true;
+      budget.leave(this);
       res.end().onComplete(done);
     }
     return !finished;
@@ -166,6 +180,7 @@ final class FileBody {
   private void fail(Throwable t) {
     if (!finished) {
       finished = true;
+      budget.leave(this);
       closeQuietly(file);
       if (!res.headWritten()) {
         res.headers().remove("content-length"); // the caller may still answer with an error

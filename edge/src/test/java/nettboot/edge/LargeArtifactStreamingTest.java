@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -151,6 +152,54 @@ class LargeArtifactStreamingTest {
     awaitNothingBuffered();
     // The server still serves afterwards.
     assertThat(get("bytes=0-9").body().getBytes()).isEqualTo(Arrays.copyOfRange(blob, 0, 10));
+  }
+
+  @Test
+  void manyConcurrentDownloadsShareTheLoopBudgetAndAllGetTheirBytes() {
+    int clients = 3 * ChunkBudget.CHUNKS_PER_LOOP; // more responses than a loop has chunks
+    WebClient many = WebClient.create(f.vertx, f.options(f.ca.tenantCertPath("acme"), f.ca.tenantKeyPath("acme")),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(clients));
+    List<io.vertx.core.Future<HttpResponse<Buffer>>> all = new java.util.ArrayList<>();
+    for (int i = 0; i < clients; i++) {
+      long from = (long) i * 100_003 % (SIZE - (1 << 20));
+      all.add(many.getAbs(f.bootUrl("/v1/artifacts/big"))
+          .putHeader("range", "bytes=" + from + "-" + (from + (1 << 20) - 1)).send());
+    }
+    EdgeFixture.await(io.vertx.core.Future.all(all));
+    for (int i = 0; i < clients; i++) {
+      int from = (int) ((long) i * 100_003 % (SIZE - (1 << 20)));
+      HttpResponse<Buffer> r = all.get(i).result();
+      assertThat(r.statusCode()).isEqualTo(206);
+      assertThat(r.body().getBytes()).as("client " + i).isEqualTo(Arrays.copyOfRange(blob, from, from + (1 << 20)));
+    }
+    many.close();
+    awaitNothingBuffered();
+  }
+
+  @Test
+  void readersThatStopCannotStarveTheOthers() throws Exception {
+    // Enough stalled whole-file downloads to hold every chunk of every loop.
+    List<NetSocket> stalled = new java.util.ArrayList<>();
+    for (int i = 0; i < 2 * ChunkBudget.CHUNKS_PER_LOOP; i++) {
+      NetSocket so = EdgeFixture.await(raw.connect(f.server.bootPort(), "::1"));
+      so.handler(b -> { });
+      so.pause();
+      EdgeFixture.await(so.write("GET /v1/artifacts/big HTTP/1.1\r\nhost: boot.test.nett\r\n\r\n"));
+      stalled.add(so);
+    }
+    try {
+      long t0 = System.nanoTime();
+      HttpResponse<Buffer> r = get("bytes=0-" + ((1 << 20) - 1));
+      long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+      assertThat(r.body().getBytes()).isEqualTo(Arrays.copyOfRange(blob, 0, 1 << 20));
+      // stalled chunks are written off after ChunkBudget.STALL_MILLIS
+      assertThat(seconds).as("a good client waited behind stalled ones").isLessThan(15);
+    } finally {
+      for (NetSocket so : stalled) {
+        EdgeFixture.await(so.close());
+      }
+    }
+    awaitNothingBuffered();
   }
 
   /** Index just after the blank line ending the response head, or -1. */
