@@ -92,7 +92,8 @@ final class ArtifactRoutes {
       return;
     }
     Path blob = services.artifacts().blobPath(a.sha256());
-    FileBody.send(res, blob, offset, length).onComplete(done -> {
+    FileBody.send(res, blob, offset, length,
+        services.chunkBudgets().current(io.vertx.core.Vertx.currentContext())).onComplete(done -> {
       if (done.succeeded()) {
         services.metrics().artifactBytes(length);
       } else if (!res.headWritten()) {

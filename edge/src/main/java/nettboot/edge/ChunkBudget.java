@@ -23,7 +23,6 @@ import java.util.Map;
 final class ChunkBudget {
   static final int CHUNKS_PER_LOOP = 64;
   static final long STALL_MILLIS = 2_000;
-  private static final Map<Thread, ChunkBudget> BY_LOOP = new java.util.concurrent.ConcurrentHashMap<>();
 
   private final Vertx vertx;
   private int free = CHUNKS_PER_LOOP;
@@ -36,9 +35,14 @@ final class ChunkBudget {
     this.vertx = vertx;
   }
 
-  /** The budget of the calling event loop. */
-  static ChunkBudget current(Context context) {
-    return BY_LOOP.computeIfAbsent(Thread.currentThread(), t -> new ChunkBudget(context.owner()));
+  /** One server's budgets, one per event loop (its thread), made on first use. */
+  static final class PerLoop {
+    private final Map<Thread, ChunkBudget> byLoop = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The budget of the calling event loop. */
+    ChunkBudget current(Context context) {
+      return byLoop.computeIfAbsent(Thread.currentThread(), t -> new ChunkBudget(context.owner()));
+    }
   }
 
   /**

@@ -16,4 +16,5 @@ record EdgeServices(
     /* null when config delivery is off */ nettboot.core.store.ConfigStore configs,
     ConfigDelivery delivery,
     InstallTracker installs,
-    /* client-certificate verification shared by the mTLS listeners */ VerifiedClientCertificates clientTrust) {}
+    /* client-certificate verification shared by the mTLS listeners */ VerifiedClientCertificates clientTrust,
+    /* artifact streaming: chunks in flight, one budget per event loop */ ChunkBudget.PerLoop chunkBudgets) {}

@@ -42,15 +42,16 @@ final class FileBody {
   private final long end;
   private final Promise<Void> done = Promise.promise();
   /** This event loop's shared allowance of chunks in flight. */
-  private final ChunkBudget budget = ChunkBudget.current(io.vertx.core.Vertx.currentContext());
+  private final ChunkBudget budget;
   private long position;
   private int inFlight;
   private boolean pumping;
   private boolean again;
   private boolean finished;
 
-  private FileBody(HttpServerResponse res, FileChannel file, long offset, long length) {
+  private FileBody(HttpServerResponse res, FileChannel file, long offset, long length, ChunkBudget budget) {
     this.res = res;
+    this.budget = budget;
     this.file = file;
     this.position = offset;
     this.end = offset + length;
@@ -65,7 +66,7 @@ final class FileBody {
    * headers (content-length set here). Fails without writing anything when the file cannot be
    * opened or is shorter than the range; fails after the head otherwise (client gone, read error).
    */
-  static Future<Void> send(HttpServerResponse res, Path path, long offset, long length) {
+  static Future<Void> send(HttpServerResponse res, Path path, long offset, long length, ChunkBudget budget) {
     FileChannel ch;
     try {
       ch = FileChannel.open(path, StandardOpenOption.READ);
@@ -88,7 +89,7 @@ final class FileBody {
       closeQuietly(ch);
       return res.end();
     }
-    FileBody body = new FileBody(res, ch, offset, length);
+    FileBody body = new FileBody(res, ch, offset, length, budget);
     body.pump();
     return body.done.future();
   }

@@ -52,7 +52,7 @@ public final class MetadataServer {
           java.nio.file.Files.readString(config.clientCa()), ports.events());
       EdgeServices services = new EdgeServices(config, store, artifacts, new Metrics(), log, clock,
           certs, configs, delivery, new InstallTracker(InstallTracker.DEFAULT_CAPACITY),
-          VerifiedClientCertificates.forCa(config.clientCa(), clock));
+          VerifiedClientCertificates.forCa(config.clientCa(), clock), new ChunkBudget.PerLoop());
       return vertx.deployVerticle(() -> new EdgeVerticle(services, ports),
               new DeploymentOptions().setInstances(config.eventLoops()))
           .map(id -> new MetadataServer(vertx, List.of(id), ports, services.metrics()));
