@@ -173,17 +173,18 @@ final class BootRoutes {
 
   /** {@code [address]:port} of the events sink on the host of the boot URL base (gRPC target form). */
   static String eventsSink(String bootBase, int eventsPort) {
-    String host = bootBase.substring("https://".length());
-    host = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1) : host.replaceFirst(":[0-9]+$", "");
-    return host + ":" + eventsPort;
+    return urlHost(bootBase) + ":" + eventsPort;
   }
 
   /** The config listener on the same host as the boot URL base. */
   static String configUrl(String bootBase, int configPort) {
-    int hostEnd = bootBase.startsWith("https://[") ? bootBase.indexOf(']') + 1 : -1;
-    String hostPart = hostEnd > 0 ? bootBase.substring(0, hostEnd)
-        : bootBase.replaceFirst(":[0-9]+$", "");
-    return hostPart + (configPort == 443 ? "" : ":" + configPort);
+    return "https://" + urlHost(bootBase) + (configPort == 443 ? "" : ":" + configPort);
+  }
+
+  /** The host of a boot URL base without its port: {@code [fd00::1]} or a name. */
+  private static String urlHost(String bootBase) {
+    String host = bootBase.substring("https://".length());
+    return host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1) : host.replaceFirst(":[0-9]+$", "");
   }
 
   /**

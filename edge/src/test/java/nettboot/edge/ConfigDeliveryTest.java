@@ -41,8 +41,7 @@ class ConfigDeliveryTest {
   void start(@TempDir Path tmp) throws Exception {
     f = new EdgeFixture(tmp);
     f.profileFor("acme");
-    configYaml = "version: v1alpha1\nmachine:\n  type: worker\n---\n"
-        + nettboot.core.talos.EarlyConfig.trustedRootsDocument(Files.readString(f.ca.rootCertPath()));
+    configYaml = f.minimalTalosConfig();
     talos = f.client(f.options(null, null));
   }
 

@@ -193,6 +193,16 @@ public final class EdgeFixture implements AutoCloseable {
     return m;
   }
 
+  /** The smallest Talos config the admin API accepts: a worker plus the platform CA as trusted roots. */
+  public String minimalTalosConfig() {
+    try {
+      return "version: v1alpha1\nmachine:\n  type: worker\n---\n"
+          + nettboot.core.talos.EarlyConfig.trustedRootsDocument(java.nio.file.Files.readString(ca.rootCertPath()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Stores a machine's Talos config through the admin API; returns the status. */
   public int putConfig(String id, String yaml) {
     return send(admin().putAbs(adminUrl("/v1/admin/machines/" + id + "/config"))

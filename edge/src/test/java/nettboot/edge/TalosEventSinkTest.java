@@ -47,8 +47,7 @@ class TalosEventSinkTest {
   void start(@TempDir Path tmp) throws Exception {
     f = new EdgeFixture(tmp);
     f.profileFor("acme");
-    configYaml = "version: v1alpha1\nmachine:\n  type: worker\n---\n"
-        + nettboot.core.talos.EarlyConfig.trustedRootsDocument(Files.readString(f.ca.rootCertPath()));
+    configYaml = f.minimalTalosConfig();
     talos = f.client(f.options(null, null));
     TalosEventsClient.binary(); // build it once, outside the timed parts of the tests
   }
