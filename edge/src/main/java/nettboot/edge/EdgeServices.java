@@ -1,10 +1,17 @@
 package nettboot.edge;
 
 import java.time.Clock;
+import nettboot.core.admin.AdminService;
 import nettboot.core.artifact.ArtifactStore;
+import nettboot.core.boot.BootService;
+import nettboot.core.delivery.ConfigDelivery;
 import nettboot.core.store.MachineStore;
+import nettboot.core.talos.events.InstallEvidence;
 
-/** What every listener instance shares: configuration, store, artifacts, metrics, log, clock. */
+/**
+ * What every listener instance shares: configuration, store, artifacts, the domain services,
+ * metrics, log, clock.
+ */
 record EdgeServices(
     EdgeConfig config,
     MachineStore store,
@@ -13,8 +20,10 @@ record EdgeServices(
     JsonLog log,
     Clock clock,
     CertificateStatus certificates,
-    /* null when config delivery is off */ nettboot.core.store.ConfigStore configs,
+    /* the domain services each listener calls */ BootService boot,
     ConfigDelivery delivery,
-    InstallTracker installs,
+    /* null when the events sink is off */ InstallEvidence evidence,
+    AdminService admin,
+    /* the admin API contract, served as is */ String openapi,
     /* client-certificate verification shared by the mTLS listeners */ VerifiedClientCertificates clientTrust,
     /* artifact streaming: chunks in flight, one budget per event loop */ ChunkBudget.PerLoop chunkBudgets) {}

@@ -8,6 +8,7 @@ import nettboot.core.error.ConflictException;
 import nettboot.core.error.ForbiddenException;
 import nettboot.core.error.IllegalTransitionException;
 import nettboot.core.error.InvalidInputException;
+import nettboot.core.error.NettBootException;
 import nettboot.core.error.NotFoundException;
 import nettboot.core.error.TooLargeException;
 import nettboot.core.error.UnavailableException;
@@ -21,21 +22,26 @@ import nettboot.core.machine.MachineState;
 final class HttpErrors {
   private HttpErrors() {}
 
+  /** The status of a domain error; anything else is a bug: 500. */
   static int status(Throwable t) {
-    return switch (t) {
-      case InvalidInputException e -> 400;
-      case ForbiddenException e -> 403;
-      case NotFoundException e -> 404;
-      case ConflictException e -> 409;
-      case IllegalTransitionException e -> 409;
-      case TooLargeException e -> 413;
-      case UnavailableException e -> 503;
-      default -> 500;
+    return t instanceof NettBootException e ? status(e) : 500;
+  }
+
+  /** Exhaustive over the sealed kinds: a new kind does not compile until it is given a status. */
+  static int status(NettBootException e) {
+    return switch (e) {
+      case InvalidInputException x -> 400;
+      case ForbiddenException x -> 403;
+      case NotFoundException x -> 404;
+      case ConflictException x -> 409;
+      case IllegalTransitionException x -> 409;
+      case TooLargeException x -> 413;
+      case UnavailableException x -> 503;
     };
   }
 
   static boolean isDomain(Throwable t) {
-    return status(t) != 500;
+    return t instanceof NettBootException;
   }
 
   /** A one-line, client-safe message. */

@@ -5,8 +5,17 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.List;
+import nettboot.core.admin.AdminService;
 import nettboot.core.artifact.ArtifactStore;
+import nettboot.core.boot.BootService;
+import nettboot.core.delivery.ConfigDelivery;
+import nettboot.core.delivery.DeliverySettings;
+import nettboot.core.delivery.InstallArguments;
 import nettboot.core.store.MachineStore;
+import nettboot.core.talos.ConfigValidator;
+import nettboot.core.talos.TalosSchema;
+import nettboot.core.talos.events.InstallEvidence;
+import nettboot.core.talos.events.InstallTracker;
 
 /**
  * The metadata server: boot, config, admin and ops listeners on every event loop, over one store.
@@ -48,10 +57,19 @@ public final class MetadataServer {
       EdgeVerticle.Ports ports = new EdgeVerticle.Ports(resolve(config.boot()),
           resolve(config.config()), resolve(config.admin()), resolve(config.ops()),
           config.events() == null || configs == null ? -1 : resolve(config.events()));
-      ConfigDelivery delivery = new ConfigDelivery(ports.config(), config.configTokenTtl(),
+      DeliverySettings delivery = DeliverySettings.of(ports.config(), config.configTokenTtl(),
           java.nio.file.Files.readString(config.clientCa()), ports.events());
+      // The Talos schema takes a while to load: on a worker, once; config uploads wait for it.
+      Future<ConfigValidator> validator = vertx.executeBlocking(
+          () -> new ConfigValidator(TalosSchema.load()), false);
       EdgeServices services = new EdgeServices(config, store, artifacts, new Metrics(), log, clock,
-          certs, configs, delivery, new InstallTracker(InstallTracker.DEFAULT_CAPACITY),
+          certs,
+          new BootService(store, configs == null ? null : new InstallArguments(configs, delivery, clock), clock),
+          new ConfigDelivery(store, configs, clock),
+          configs == null ? null : new InstallEvidence(store, configs,
+              new InstallTracker(InstallTracker.DEFAULT_CAPACITY), clock),
+          new AdminService(store, configs, validator, vertx, clock),
+          OpenApi.load(),
           VerifiedClientCertificates.forCa(config.clientCa(), clock), new ChunkBudget.PerLoop());
       return vertx.deployVerticle(() -> new EdgeVerticle(services, ports),
               new DeploymentOptions().setInstances(config.eventLoops()))

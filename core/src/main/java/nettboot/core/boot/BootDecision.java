@@ -22,15 +22,25 @@ public sealed interface BootDecision {
   /**
    * Netboot the profile with extra kernel arguments appended to the profile's command line.
    *
-   * @param markWipeServed the one-shot wipe/erase is being served: the caller must record it (with
-   *     the machine's version as the optimistic check) before answering
-   * @param startsProvisioning the first install boot of a New machine: the caller must move it to
-   *     Provisioning (with the machine's version as the optimistic check) before answering
+   * @param markWipeServed the one-shot wipe/erase is being served: {@link BootService} records it
+   *     (with the machine's version as the optimistic check) before it answers
+   * @param startsProvisioning the first install boot of a New machine: {@link BootService} moves it
+   *     to Provisioning (with the machine's version as the optimistic check) before it answers
    */
   record Netboot(BootProfile profile, Purpose purpose, List<String> extraKernelArgs,
       boolean markWipeServed, boolean startsProvisioning) implements BootDecision {
     public Netboot {
       extraKernelArgs = List.copyOf(extraKernelArgs);
+    }
+
+    /** The same decision with {@code more} appended to the extra kernel arguments. */
+    public Netboot withArguments(List<String> more) {
+      if (more.isEmpty()) {
+        return this;
+      }
+      List<String> all = new java.util.ArrayList<>(extraKernelArgs);
+      all.addAll(more);
+      return new Netboot(profile, purpose, all, markWipeServed, startsProvisioning);
     }
   }
 

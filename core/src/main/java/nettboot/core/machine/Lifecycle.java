@@ -38,6 +38,8 @@ import nettboot.core.error.IllegalTransitionException;
  */
 public final class Lifecycle {
   private static final Map<MachineState, Set<MachineState>> LEGAL;
+  private static final Set<MachineState> INSTALLING =
+      Collections.unmodifiableSet(EnumSet.of(NEW, PROVISIONING, REPROVISION));
 
   static {
     Map<MachineState, Set<MachineState>> m = new EnumMap<>(MachineState.class);
@@ -68,6 +70,22 @@ public final class Lifecycle {
 
   public static boolean isTerminal(MachineState state) {
     return LEGAL.get(state).isEmpty();
+  }
+
+  /**
+   * Whether the machine is being installed (New before its first install boot, Provisioning,
+   * Reprovision): only then may Talos fetch its install config with a per-boot token.
+   */
+  public static boolean isInstalling(MachineState state) {
+    return INSTALLING.contains(state);
+  }
+
+  /**
+   * Whether install evidence moves the machine to Active: it is installing and Active is a legal
+   * next state (Provisioning, Reprovision; not New, whose first install boot has not happened).
+   */
+  public static boolean acceptsInstallEvidence(MachineState state) {
+    return isInstalling(state) && isLegal(state, ACTIVE);
   }
 
   /**

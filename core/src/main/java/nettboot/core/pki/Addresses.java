@@ -63,6 +63,17 @@ public final class Addresses {
     return b;
   }
 
+  /**
+   * A socket's peer address as text without its zone, IPv6 in RFC 5952 form: the form config
+   * fetches are recorded in and Talos events are attributed by. Anything that is not an IP literal
+   * is returned without its zone, unchanged.
+   */
+  public static String canonicalPeer(String hostAddress) {
+    int zone = hostAddress.indexOf('%');
+    String bare = zone >= 0 ? hostAddress.substring(0, zone) : hostAddress;
+    return ipLiteral(bare).map(Addresses::canonical).orElse(bare);
+  }
+
   /** The 4 or 16 address bytes when {@code value} is a valid IP literal, else empty. */
   public static Optional<byte[]> ipLiteral(String value) {
     if (value == null) {

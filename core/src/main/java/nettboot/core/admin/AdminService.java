@@ -1,0 +1,169 @@
+package nettboot.core.admin;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import nettboot.core.artifact.ArtifactStore;
+import nettboot.core.error.InvalidInputException;
+import nettboot.core.error.NotFoundException;
+import nettboot.core.machine.BootProfile;
+import nettboot.core.machine.Enrollment;
+import nettboot.core.machine.HistoryEntry;
+import nettboot.core.machine.Machine;
+import nettboot.core.machine.MachineId;
+import nettboot.core.machine.MachineState;
+import nettboot.core.machine.Names;
+import nettboot.core.store.ArtifactRecord;
+import nettboot.core.store.ConfigStore;
+import nettboot.core.store.MachineStore;
+import nettboot.core.talos.ConfigValidator;
+
+/**
+ * The rules of the admin API, whatever carries it: machines are looked up or NotFound, a
+ * transition's reason is one line, a profile's kernel and initrd must have been uploaded, a
+ * machine config must validate against the Talos schema (checked on a worker: parsing and schema
+ * validation are CPU work) and is stored with its SHA-256. Inputs arrive parsed; the actor is the
+ * caller's certificate subject.
+ */
+public final class AdminService {
+  /** The longest transition reason kept in the history. */
+  public static final int MAX_REASON = 1024;
+  static final String CONFIGS_OFF = "config delivery is not enabled on this server";
+
+  private final MachineStore machines;
+  private final ConfigStore configs;
+  private final Future<ConfigValidator> validator;
+  private final Vertx vertx;
+  private final Clock clock;
+
+  /**
+   * @param configs null when config delivery is off: config calls are NotFound
+   * @param validator the Talos schema validator, made once per server (loading the schema takes a
+   *     while, so the server starts it on a worker and config uploads wait for it)
+   */
+  public AdminService(MachineStore machines, ConfigStore configs, Future<ConfigValidator> validator,
+      Vertx vertx, Clock clock) {
+    this.machines = machines;
+    this.configs = configs;
+    this.validator = validator;
+    this.vertx = vertx;
+    this.clock = clock;
+  }
+
+  // ---- machines ----
+
+  public Future<Machine> enroll(Enrollment enrollment, String actor) {
+    return machines.enroll(enrollment, actor, clock.instant());
+  }
+
+  public Future<List<Machine>> machines(Optional<String> tenant) {
+    return machines.list(tenant);
+  }
+
+  /** The machine, or NotFound. */
+  public Future<Machine> machine(MachineId id) {
+    return machines.find(id).compose(m -> m.isPresent()
+        ? Future.succeededFuture(m.get())
+        : Future.failedFuture(new NotFoundException("no machine " + id.value())));
+  }
+
+  /** A lifecycle transition; {@code reason} ("" for none) must be one line of printable text. */
+  public Future<Machine> transition(MachineId id, MachineState to, OptionalLong expectedVersion,
+      String actor, String reason) {
+    try {
+      requireLine("reason", reason, MAX_REASON);
+    } catch (InvalidInputException e) {
+      return Future.failedFuture(e);
+    }
+    return machines.transition(id, to, expectedVersion, actor, reason, clock.instant());
+  }
+
+  /** Sets or (with null) clears the machine's install profile. */
+  public Future<Machine> setProfile(MachineId id, String profile, OptionalLong expectedVersion) {
+    try {
+      if (profile != null) {
+        Names.requireProfile("profile", profile);
+      }
+    } catch (InvalidInputException e) {
+      return Future.failedFuture(e);
+    }
+    return machines.setProfile(id, profile, expectedVersion, clock.instant());
+  }
+
+  public Future<List<HistoryEntry>> history(MachineId id) {
+    return machines.history(id);
+  }
+
+  // ---- Talos machine configs ----
+
+  /** Validates and stores the machine's config (NotFound for an unknown machine). */
+  public Future<ConfigStore.StoredConfig> putConfig(MachineId id, String yaml) {
+    if (configs == null) {
+      return Future.failedFuture(new NotFoundException(CONFIGS_OFF));
+    }
+    return machine(id)
+        .compose(m -> validator.compose(v -> vertx.executeBlocking(() -> {
+          v.check(id.value(), yaml);
+          return m;
+        }, false)))
+        .compose(m -> configs.putConfig(new ConfigStore.StoredConfig(m.key(), yaml,
+            ArtifactStore.sha256(yaml.getBytes(StandardCharsets.UTF_8)), clock.instant())));
+  }
+
+  /** The machine's stored config (NotFound for an unknown machine or when it has none). */
+  public Future<String> config(MachineId id) {
+    if (configs == null) {
+      return Future.failedFuture(new NotFoundException(CONFIGS_OFF));
+    }
+    return machine(id).compose(m -> configs.config(m.key())).compose(c -> c.isPresent()
+        ? Future.succeededFuture(c.get().body())
+        : Future.failedFuture(new NotFoundException("no config stored for this machine")));
+  }
+
+  // ---- profiles and artifacts ----
+
+  /** Creates or replaces a profile whose kernel and initrd artifacts have been uploaded. */
+  public Future<BootProfile> putProfile(BootProfile profile) {
+    return requireArtifact("kernel", profile.kernel())
+        .compose(x -> requireArtifact("initrd", profile.initrd()))
+        .compose(x -> machines.putProfile(profile));
+  }
+
+  public Future<List<BootProfile>> profiles(Optional<String> tenant) {
+    return machines.profiles(tenant);
+  }
+
+  /** The profile, or NotFound. */
+  public Future<BootProfile> profile(String name) {
+    return machines.profile(name).compose(p -> p.isPresent()
+        ? Future.succeededFuture(p.get())
+        : Future.failedFuture(new NotFoundException("no profile named " + name)));
+  }
+
+  public Future<List<ArtifactRecord>> artifacts() {
+    return machines.artifacts();
+  }
+
+  private Future<ArtifactRecord> requireArtifact(String field, String name) {
+    return machines.artifact(name).compose(a -> a.isPresent()
+        ? Future.succeededFuture(a.get())
+        : Future.failedFuture(new InvalidInputException(field,
+            "artifact " + name + " has not been uploaded (PUT /v1/admin/artifacts/" + name + ")")));
+  }
+
+  /** One line: at most {@code max} characters, no control characters. */
+  static void requireLine(String field, String value, int max) {
+    if (value.length() > max) {
+      throw new InvalidInputException(field, "longer than " + max + " characters");
+    }
+    for (int i = 0; i < value.length(); i++) {
+      if (Character.isISOControl(value.charAt(i))) {
+        throw new InvalidInputException(field, "control characters are not allowed");
+      }
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package nettboot.core.boot;
+
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import nettboot.core.delivery.InstallArguments;
+import nettboot.core.machine.BootProfile;
+import nettboot.core.machine.Machine;
+import nettboot.core.machine.MachineId;
+import nettboot.core.machine.MachineState;
+import nettboot.core.store.ConflictRetry;
+import nettboot.core.store.MachineStore;
+
+/**
+ * The boot answer, whole: looks the machine up within the requesting tenant, decides
+ * ({@link BootDecider}, pure), records what the decision requires before it is served (the
+ * one-shot wipe, or New → Provisioning, each with the machine's version as the optimistic
+ * check), adds the Talos config arguments of an install boot ({@link InstallArguments}) and
+ * renders the script ({@link IpxeScript}). When another boot of the same machine or an operator
+ * changed the machine meanwhile, it decides again on the fresh record ({@link ConflictRetry}).
+ */
+public final class BootService {
+  /** The history actor of transitions the boot path makes itself. */
+  public static final String SYSTEM_ACTOR = "system:boot-listener";
+
+  private final MachineStore machines;
+  private final InstallArguments installArguments;
+  private final Clock clock;
+
+  /** @param installArguments null when config delivery is off (install boots get no config) */
+  public BootService(MachineStore machines, InstallArguments installArguments, Clock clock) {
+    this.machines = machines;
+    this.installArguments = installArguments;
+    this.clock = clock;
+  }
+
+  /**
+   * The answer for {@code id} asked by a medium of {@code tenant}, served from {@code bootBase}
+   * ({@code https://host[:port]}, the address the request arrived on).
+   */
+  public Future<BootAnswer> answer(String tenant, MachineId id, String bootBase) {
+    return ConflictRetry.retry(() -> answerOnce(tenant, id, bootBase));
+  }
+
+  private Future<BootAnswer> answerOnce(String tenant, MachineId id, String bootBase) {
+    return machines.findForTenant(tenant, id).compose(found -> {
+      if (found.isEmpty()) {
+        return notFound(tenant, id);
+      }
+      Machine m = found.get();
+      Future<Optional<BootProfile>> profile = m.profile() == null
+          ? Future.succeededFuture(Optional.empty())
+          : machines.profile(m.profile());
+      return profile.compose(p -> serve(id, m, BootDecider.decide(m, p), bootBase));
+    });
+  }
+
+  private Future<BootAnswer> serve(MachineId id, Machine m, BootDecision d, String bootBase) {
+    return switch (d) {
+      case BootDecision.Localboot l -> Future.succeededFuture(new BootAnswer.Localboot(l.reason()));
+      case BootDecision.PowerOff off ->
+          Future.succeededFuture(new BootAnswer.Script("poweroff", IpxeScript.powerOff(m, off.reason())));
+      case BootDecision.Netboot n -> record(id, m, n)
+          .compose(x -> withConfig(m, n, bootBase))
+          .map(full -> new BootAnswer.Script(n.purpose().name().toLowerCase(Locale.ROOT),
+              IpxeScript.netboot(m, full, bootBase)));
+    };
+  }
+
+  /** What must be stored before the netboot is served. */
+  private Future<?> record(MachineId id, Machine m, BootDecision.Netboot n) {
+    if (n.markWipeServed()) {
+      // The one-shot wipe is recorded before it is served.
+      return machines.markWipeServed(m.key(), m.version(), clock.instant());
+    }
+    if (n.startsProvisioning()) {
+      return machines.transition(id, MachineState.PROVISIONING,
+          OptionalLong.of(m.version()), SYSTEM_ACTOR, "first install boot: netboot script served",
+          clock.instant());
+    }
+    return Future.succeededFuture();
+  }
+
+  private Future<BootDecision.Netboot> withConfig(Machine m, BootDecision.Netboot n, String bootBase) {
+    if (installArguments == null || n.purpose() != BootDecision.Purpose.INSTALL) {
+      return Future.succeededFuture(n);
+    }
+    return installArguments.forInstallBoot(m, bootBase).map(n::withArguments);
+  }
+
+  /**
+   * Unknown to this tenant. Whether another tenant owns the id is looked up for the operator's log
+   * only; a failed lookup counts as unknown.
+   */
+  private Future<BootAnswer> notFound(String tenant, MachineId id) {
+    return machines.find(id)
+        .map(other -> other.filter(o -> !o.tenant().equals(tenant)).map(Machine::tenant))
+        .otherwise(Optional.empty())
+        .map(BootAnswer.NotFound::new);
+  }
+}
