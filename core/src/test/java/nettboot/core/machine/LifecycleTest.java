@@ -55,6 +55,16 @@ class LifecycleTest {
   }
 
   @Test
+  void configsAreFetchableWhileInstallingAndInstallEvidenceEndsOnlyProvisioningAndReprovision() {
+    for (MachineState s : MachineState.values()) {
+      assertThat(Lifecycle.isInstalling(s)).as(s.wireName())
+          .isEqualTo(s == MachineState.NEW || s == PROVISIONING || s == REPROVISION);
+      assertThat(Lifecycle.acceptsInstallEvidence(s)).as(s.wireName())
+          .isEqualTo(s == PROVISIONING || s == REPROVISION);
+    }
+  }
+
+  @Test
   void noStateTransitionsToItself() {
     for (MachineState s : MachineState.values()) {
       assertThat(Lifecycle.isLegal(s, s)).as(s.wireName()).isFalse();

@@ -78,4 +78,15 @@ class AddressesTest {
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("bootDomain");
   }
+
+  @ParameterizedTest
+  @CsvSource({
+      "fd00:0:0:0:0:0:0:7, fd00::7",
+      "fd00::7%eth0, fd00::7",
+      "FE80:0:0:0:0:0:0:1%2, fe80::1",
+      "127.0.0.1, 127.0.0.1",
+      "host.example%x, host.example"})
+  void aPeerAddressIsCanonicalWithoutItsZone(String peer, String canonical) {
+    assertThat(Addresses.canonicalPeer(peer)).isEqualTo(canonical);
+  }
 }
