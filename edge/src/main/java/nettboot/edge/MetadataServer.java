@@ -59,16 +59,13 @@ public final class MetadataServer {
           config.events() == null || configs == null ? -1 : resolve(config.events()));
       DeliverySettings delivery = DeliverySettings.of(ports.config(), config.configTokenTtl(),
           java.nio.file.Files.readString(config.clientCa()), ports.events());
-      // The Talos schema takes a while to load: on a worker, once; config uploads wait for it.
-      Future<ConfigValidator> validator = vertx.executeBlocking(
-          () -> new ConfigValidator(TalosSchema.load()), false);
       EdgeServices services = new EdgeServices(config, store, artifacts, new Metrics(), log, clock,
           certs,
           new BootService(store, configs == null ? null : new InstallArguments(configs, delivery, clock), clock),
           new ConfigDelivery(store, configs, clock),
           configs == null ? null : new InstallEvidence(store, configs,
               new InstallTracker(InstallTracker.DEFAULT_CAPACITY), clock),
-          new AdminService(store, configs, validator, vertx, clock),
+          new AdminService(store, configs, () -> new ConfigValidator(TalosSchema.load()), vertx, clock),
           OpenApi.load(),
           VerifiedClientCertificates.forCa(config.clientCa(), clock), new ChunkBudget.PerLoop());
       return vertx.deployVerticle(() -> new EdgeVerticle(services, ports),

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 import nettboot.core.artifact.ArtifactStore;
 import nettboot.core.error.InvalidInputException;
 import nettboot.core.error.NotFoundException;
@@ -36,20 +37,22 @@ public final class AdminService {
 
   private final MachineStore machines;
   private final ConfigStore configs;
-  private final Future<ConfigValidator> validator;
+  private final Supplier<ConfigValidator> loadValidator;
+  /** Made once, on the first config upload; guarded by this. */
+  private Future<ConfigValidator> validator;
   private final Vertx vertx;
   private final Clock clock;
 
   /**
    * @param configs null when config delivery is off: config calls are NotFound
-   * @param validator the Talos schema validator, made once per server (loading the schema takes a
-   *     while, so the server starts it on a worker and config uploads wait for it)
+   * @param loadValidator makes the Talos schema validator (blocking, about a second or two): called
+   *     once, on a worker, when the first config is uploaded
    */
-  public AdminService(MachineStore machines, ConfigStore configs, Future<ConfigValidator> validator,
+  public AdminService(MachineStore machines, ConfigStore configs, Supplier<ConfigValidator> loadValidator,
       Vertx vertx, Clock clock) {
     this.machines = machines;
     this.configs = configs;
-    this.validator = validator;
+    this.loadValidator = loadValidator;
     this.vertx = vertx;
     this.clock = clock;
   }
@@ -106,7 +109,7 @@ public final class AdminService {
       return Future.failedFuture(new NotFoundException(CONFIGS_OFF));
     }
     return machine(id)
-        .compose(m -> validator.compose(v -> vertx.executeBlocking(() -> {
+        .compose(m -> validator().compose(v -> vertx.executeBlocking(() -> {
           v.check(id.value(), yaml);
           return m;
         }, false)))
@@ -122,6 +125,13 @@ public final class AdminService {
     return machine(id).compose(m -> configs.config(m.key())).compose(c -> c.isPresent()
         ? Future.succeededFuture(c.get().body())
         : Future.failedFuture(new NotFoundException("no config stored for this machine")));
+  }
+
+  private synchronized Future<ConfigValidator> validator() {
+    if (validator == null) {
+      validator = vertx.executeBlocking(loadValidator::get, false);
+    }
+    return validator;
   }
 
   // ---- profiles and artifacts ----

@@ -4,7 +4,6 @@ import static nettboot.core.testsupport.ServiceStores.await;
 import static nettboot.core.testsupport.ServiceStores.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.OptionalLong;
@@ -45,7 +44,7 @@ class AdminServiceTest {
   @BeforeEach
   void open() {
     s = new ServiceStores(dir);
-    admin = new AdminService(s.machines, s.configs, Future.succeededFuture(validator), s.vertx, s.clock);
+    admin = new AdminService(s.machines, s.configs, () -> validator, s.vertx, s.clock);
   }
 
   @AfterEach
@@ -104,7 +103,7 @@ class AdminServiceTest {
     MachineId unknown = MachineId.parse("52:54:00:00:00:09");
     assertThat(failure(admin.machine(unknown))).isInstanceOf(NotFoundException.class);
     assertThat(failure(admin.putConfig(unknown, CONFIG))).isInstanceOf(NotFoundException.class);
-    AdminService off = new AdminService(s.machines, null, Future.succeededFuture(validator), s.vertx, s.clock);
+    AdminService off = new AdminService(s.machines, null, () -> validator, s.vertx, s.clock);
     Machine m = s.enroll("acme", null);
     assertThat(failure(off.putConfig(id(m), CONFIG))).isInstanceOf(NotFoundException.class)
         .hasMessage(AdminService.CONFIGS_OFF);
