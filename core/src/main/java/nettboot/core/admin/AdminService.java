@@ -103,7 +103,10 @@ public final class AdminService {
 
   // ---- Talos machine configs ----
 
-  /** Validates and stores the machine's config (NotFound for an unknown machine). */
+  /**
+   * Validates and stores the machine's config (NotFound for an unknown machine); parsing, schema
+   * check and hashing run on a worker.
+   */
   public Future<ConfigStore.StoredConfig> putConfig(MachineId id, String yaml) {
     if (configs == null) {
       return Future.failedFuture(new NotFoundException(CONFIGS_OFF));
@@ -111,10 +114,10 @@ public final class AdminService {
     return machine(id)
         .compose(m -> validator().compose(v -> vertx.executeBlocking(() -> {
           v.check(id.value(), yaml);
-          return m;
+          return new ConfigStore.StoredConfig(m.key(), yaml,
+              ArtifactStore.sha256(yaml.getBytes(StandardCharsets.UTF_8)), clock.instant());
         }, false)))
-        .compose(m -> configs.putConfig(new ConfigStore.StoredConfig(m.key(), yaml,
-            ArtifactStore.sha256(yaml.getBytes(StandardCharsets.UTF_8)), clock.instant())));
+        .compose(configs::putConfig);
   }
 
   /** The machine's stored config (NotFound for an unknown machine or when it has none). */
