@@ -29,7 +29,7 @@ import nettboot.core.error.UnavailableException;
  * root as the only trust anchor, host name checked against the server certificate. Error answers
  * become the domain error of their status with the server's one-line message.
  */
-final class AdminClient implements AutoCloseable {
+public final class AdminClient implements AutoCloseable {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   private final Vertx vertx;
@@ -57,15 +57,15 @@ final class AdminClient implements AutoCloseable {
         .setIdleTimeout(60));
   }
 
-  JsonObject get(String path) {
+  public JsonObject get(String path) {
     return send(client.requestAbs(HttpMethod.GET, baseUrl + path), null);
   }
 
-  JsonObject post(String path, JsonObject body) {
+  public JsonObject post(String path, JsonObject body) {
     return send(client.requestAbs(HttpMethod.POST, baseUrl + path), body);
   }
 
-  JsonObject put(String path, JsonObject body) {
+  public JsonObject put(String path, JsonObject body) {
     return send(client.requestAbs(HttpMethod.PUT, baseUrl + path), body);
   }
 
@@ -78,7 +78,7 @@ final class AdminClient implements AutoCloseable {
   }
 
   /** Streams a file as the raw body of a PUT, with its SHA-256 for the server to verify. */
-  JsonObject putFile(String path, Path file, String sha256) {
+  public JsonObject putFile(String path, Path file, String sha256) {
     long size;
     try {
       size = Files.size(file);

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** How the CLI reaches the admin API: URL and the admin client certificate. */
-final class AdminOptions {
+public final class AdminOptions {
   @Option(names = "--admin-url", defaultValue = "${env:NETTBOOT_ADMIN_URL:-https://[::1]:9443}",
       description = "Admin API URL (default: $NETTBOOT_ADMIN_URL or ${DEFAULT-VALUE})")
   String url;
@@ -26,7 +26,12 @@ final class AdminOptions {
   @Option(names = "--ca", description = "Platform root CA (overrides PKI/root-ca.crt)")
   Path ca;
 
-  AdminClient connect() {
+  /** The PKI directory (root-ca.crt, admins/, tenants/). */
+  public Path pki() {
+    return pki;
+  }
+
+  public AdminClient connect() {
     Path c = cert != null ? cert : pki.resolve("admins").resolve(admin + ".crt");
     Path k = key != null ? key : pki.resolve("admins").resolve(admin + ".key");
     Path r = ca != null ? ca : pki.resolve("root-ca.crt");

@@ -9,10 +9,10 @@ import nettboot.core.error.NettBootException;
 import nettboot.core.error.UnavailableException;
 
 /** Waits for a Vert.x future from a non-event-loop thread (the CLI's main thread). */
-final class Await {
+public final class Await {
   private Await() {}
 
-  static <T> T result(Future<T> f, Duration timeout, String what) {
+  public static <T> T result(Future<T> f, Duration timeout, String what) {
     try {
       return f.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {

@@ -32,7 +32,7 @@ import picocli.CommandLine.Command;
         MachineCommand.class,
         ProfileCommand.class,
         ArtifactCommand.class,
-        BenchCommand.class,
+        BenchTool.class,
         TalosCommand.class,
         FabricCommand.class,
         RedfishCommand.class,
@@ -68,7 +68,7 @@ public final class Main implements Runnable {
   }
 
   /** Domain errors become one line on stderr and an exit code; only bugs print a stack trace. */
-  static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+  public static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
     Throwable t = e;
     while (!(t instanceof NettBootException) && t.getCause() != null && t.getCause() != t) {
       t = t.getCause();

@@ -1,5 +1,6 @@
-package nettboot.cli;
+package nettboot.bench;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -12,13 +13,9 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.OpenSSLEngineOptions;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,21 +25,12 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
 
 /**
- * The reboot-storm load generator: simulated iPXE machines (a new TLS 1.2 connection per machine,
- * tenant ECDSA client certificate, no session resumption, HTTP/1.1 only), artifact downloaders,
- * virtual-media Range readers and misbehaving clients. Latencies in microseconds.
+ * The one load generator of the benchmarks ('bench storm' and 'bench boot'): simulated iPXE
+ * machines (a new TLS 1.2 connection per machine, tenant ECDSA client certificate, no session
+ * resumption, HTTP/1.1 only), artifact downloaders, virtual-media Range readers and misbehaving
+ * clients, in closed loops (by count or by duration) or an open loop. Latencies in microseconds, percentiles in milliseconds.
  */
 final class StormLoad {
-  /** TLS 1.2 suite iPXE 2.0 offers and both servers accept. */
-  static final String CIPHER = "ECDHE-ECDSA-AES128-GCM-SHA256";
-
-  /** Where the load goes: host (no brackets), port, and the tenant credentials it presents. */
-  record Target(String host, int port, Path rootCa, Path tenantCert, Path tenantKey) {
-    String urlHost() {
-      return host.contains(":") ? "[" + host + "]" : host;
-    }
-  }
-
   /** The outcome of one measured phase. */
   static final class Result {
     final LongAdder ok = new LongAdder();
@@ -114,13 +102,7 @@ final class StormLoad {
 
   /** An HTTP/1.1 client over TLS 1.2 with the tenant certificate and no session resumption. */
   HttpClient client(boolean keepAlive, int poolSize) {
-    HttpClientOptions o = new HttpClientOptions().setSsl(true).setVerifyHost(true)
-        .setSslEngineOptions(new OpenSSLEngineOptions().setSessionCacheEnabled(false))
-        .setTrustOptions(new PemTrustOptions().addCertPath(target.rootCa().toString()))
-        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(target.tenantCert().toString())
-            .setKeyPath(target.tenantKey().toString()))
-        .setEnabledSecureTransportProtocols(Set.of("TLSv1.2"))
-        .addEnabledCipherSuite(CIPHER)
+    HttpClientOptions o = target.tenantTls(new HttpClientOptions())
         .setKeepAlive(keepAlive)
         .setPipelining(false)
         .setTcpNoDelay(true)
@@ -199,11 +181,29 @@ final class StormLoad {
    * once when they are equal). Latency is measured from each operation's start.
    */
   Future<Result> closedLoop(int total, int concurrency, IntFunction<Future<Long>> op) {
-    Result r = new Result(total);
+    return closed(new Result(total), total, NO_DEADLINE, concurrency, op);
+  }
+
+  /**
+   * Closed loop for a duration: {@code concurrency} workers start operations one after the other
+   * until {@code duration} has passed; completes when the last one in flight has finished.
+   */
+  Future<Result> closedLoopFor(Duration duration, int concurrency, IntFunction<Future<Long>> op) {
+    return closed(new Result(MAX_RECORDED), Integer.MAX_VALUE, System.nanoTime() + duration.toNanos(),
+        concurrency, op);
+  }
+
+  /** Latencies a duration-bound run records at most (the rest are counted, not kept). */
+  private static final int MAX_RECORDED = 4_000_000;
+
+  private static final long NO_DEADLINE = Long.MAX_VALUE;
+
+  private Future<Result> closed(Result r, int total, long deadlineNanos, int concurrency,
+      IntFunction<Future<Long>> op) {
     Promise<Result> done = Promise.promise();
     AtomicInteger next = new AtomicInteger();
-    AtomicInteger finished = new AtomicInteger();
     int workers = Math.min(total, concurrency);
+    AtomicInteger running = new AtomicInteger(workers);
     r.startNanos = System.nanoTime();
     if (workers == 0) {
       r.endNanos = r.startNanos;
@@ -211,23 +211,28 @@ final class StormLoad {
     }
     vertx.runOnContext(v -> {
       for (int w = 0; w < workers; w++) {
-        step(r, next, finished, total, op, done);
+        step(r, next, total, deadlineNanos, running, op, done);
       }
     });
     return done.future();
   }
 
-  private void step(Result r, AtomicInteger next, AtomicInteger finished, int total,
+  /** One worker's next operation, or its end (and the run's, when it is the last worker). */
+  private void step(Result r, AtomicInteger next, int total, long deadlineNanos, AtomicInteger running,
       IntFunction<Future<Long>> op, Promise<Result> done) {
-    int i = next.getAndIncrement();
+    boolean late = deadlineNanos != NO_DEADLINE && System.nanoTime() - deadlineNanos >= 0;
+    int i = late ? total : next.getAndIncrement();
     if (i >= total) {
+      if (running.decrementAndGet() == 0) {
+        r.endNanos = System.nanoTime();
+        done.complete(r);
+      }
       return;
     }
     long t0 = System.nanoTime();
     op.apply(i).onComplete(ar -> {
-      if (!complete(r, ar, t0, finished, total, done)) {
-        step(r, next, finished, total, op, done);
-      }
+      record(r, ar, t0);
+      step(r, next, total, deadlineNanos, running, op, done);
     });
   }
 
@@ -247,7 +252,13 @@ final class StormLoad {
       while (issued.get() < due) {
         int i = issued.getAndIncrement();
         long scheduled = r.startNanos + (long) (i / rate * 1e9);
-        op.apply(i).onComplete(ar -> complete(r, ar, scheduled, finished, total, done));
+        op.apply(i).onComplete(ar -> {
+          record(r, ar, scheduled);
+          if (finished.incrementAndGet() == total) {
+            r.endNanos = System.nanoTime();
+            done.complete(r);
+          }
+        });
       }
       if (issued.get() >= total) {
         vertx.cancelTimer(id);
@@ -256,23 +267,13 @@ final class StormLoad {
     return done.future();
   }
 
-  /**
-   * Records one finished operation (latency from {@code startNanos}); completes {@code done} and
-   * returns true when it was the last of {@code total}.
-   */
-  private boolean complete(Result r, io.vertx.core.AsyncResult<Long> ar, long startNanos,
-      AtomicInteger finished, int total, Promise<Result> done) {
+  /** Records one finished operation, its latency counted from {@code startNanos}. */
+  private static void record(Result r, AsyncResult<Long> ar, long startNanos) {
     if (ar.succeeded()) {
       r.success((System.nanoTime() - startNanos) / 1000, ar.result());
     } else {
       r.error(kind(ar.cause()));
     }
-    if (finished.incrementAndGet() == total) {
-      r.endNanos = System.nanoTime();
-      done.complete(r);
-      return true;
-    }
-    return false;
   }
 
   /** Background streams: {@code streams} clients fetch {@code uri} whole, again and again, until stopped. */
@@ -363,13 +364,7 @@ final class StormLoad {
   }
 
   NetClient tlsNetClient() {
-    return vertx.createNetClient(new NetClientOptions().setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
-        .setSslEngineOptions(new OpenSSLEngineOptions().setSessionCacheEnabled(false))
-        .setTrustOptions(new PemTrustOptions().addCertPath(target.rootCa().toString()))
-        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(target.tenantCert().toString())
-            .setKeyPath(target.tenantKey().toString()))
-        .setEnabledSecureTransportProtocols(Set.of("TLSv1.2"))
-        .addEnabledCipherSuite(CIPHER)
+    return vertx.createNetClient(target.tenantTls(new NetClientOptions())
         .setReceiveBufferSize(16 * 1024)
         .setConnectTimeout(30_000));
   }

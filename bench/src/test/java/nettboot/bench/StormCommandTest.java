@@ -1,4 +1,4 @@
-package nettboot.cli;
+package nettboot.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import nettboot.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,7 +20,7 @@ class StormCommandTest {
     System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
     int code;
     try {
-      code = Main.run("bench", "storm", "--quick", "--scenario", "a", "--machines", "300",
+      code = BenchCommand.run("storm", "--quick", "--scenario", "a", "--machines", "300",
           "--concurrency", "50", "--warmup", "1", "--work-dir", tmp.toString());
     } finally {
       System.setOut(old);
@@ -33,9 +34,9 @@ class StormCommandTest {
 
   @Test
   void refusesAnUnknownScenarioAndTargetWithNginx(@TempDir Path tmp) throws Exception {
-    assertThat(Main.run("bench", "storm", "--scenario", "z", "--work-dir", tmp.toString()))
+    assertThat(BenchCommand.run("storm", "--scenario", "z", "--work-dir", tmp.toString()))
         .isEqualTo(Main.EXIT_INVALID);
-    assertThat(Main.run("bench", "storm", "--target", "https://[::1]:1", "--vs-nginx"))
+    assertThat(BenchCommand.run("storm", "--target", "https://[::1]:1", "--vs-nginx"))
         .isEqualTo(Main.EXIT_INVALID);
     assertThat(Files.list(tmp).count()).isZero();
   }

@@ -1,4 +1,4 @@
-package nettboot.cli;
+package nettboot.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import nettboot.cli.Await;
 import nettboot.core.error.InvalidInputException;
 import nettboot.core.error.UnavailableException;
 import picocli.CommandLine.Command;
@@ -117,7 +118,7 @@ final class StormCommand implements Runnable {
   private final PrintStream out = System.out;
 
   /** One server under test. */
-  private record Side(String name, StormLoad.Target target, StormServers.Child child) {}
+  private record Side(String name, Target target, Child child) {}
 
   /** One measured phase. */
   private record Row(String scenario, String phase, String server, StormLoad.Result r, String unit,
@@ -129,7 +130,7 @@ final class StormCommand implements Runnable {
   /** Figures of a scenario, sized for a full or a --quick run. */
   private record Plan(int aMachines, int aConc, int bDownloads, int bConc, int cMachines, int cStreams,
       int dReads, int dConc, int eGood, int eConc, int eBadPerKind, Duration eWait,
-      StormServers.Sizes sizes) {}
+      StormLab.Sizes sizes) {}
 
   private Plan plan() {
     int div = quick ? 10 : 1;
@@ -144,7 +145,7 @@ final class StormCommand implements Runnable {
     return new Plan(am, ac, bc, bc, 2_000 / div, 100 / div, Math.max(5_000 / div, 10 * dc), dc,
         2_000 / div, 50 / div, 250 / div,
         quick ? Duration.ofSeconds(15) : HANDSHAKE_TIMEOUT.plus(Duration.ofSeconds(idleTimeoutSeconds + 10)),
-        new StormServers.Sizes((20L << 20) / div, (100L << 20) / div, (1L << 30) / div));
+        new StormLab.Sizes((20L << 20) / div, (100L << 20) / div, (1L << 30) / div));
   }
 
   @Override
@@ -157,7 +158,7 @@ final class StormCommand implements Runnable {
     }
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(clientLoops));
     Path dir = null;
-    List<StormServers.Child> children = new ArrayList<>();
+    List<Child> children = new ArrayList<>();
     try {
       List<Side> sides = new ArrayList<>();
       if (target != null) {
@@ -168,15 +169,15 @@ final class StormCommand implements Runnable {
         int nginxPort = StormServers.freePort();
         int labMachines = Math.max(p.aMachines(), Math.max(p.cMachines(), p.eGood()));
         long t0 = System.nanoTime();
-        StormServers.Lab lab = StormServers.prepare(dir, labMachines, p.sizes(), nginxPort);
+        StormLab.Lab lab = StormLab.prepare(dir, labMachines, p.sizes(), nginxPort);
         System.err.printf("storm: lab ready in %.1f s (%d machines, artifacts %d/%d/%d MiB) under %s%n",
             (System.nanoTime() - t0) / 1e9, labMachines, p.sizes().kernel() >> 20,
             p.sizes().initramfs() >> 20, p.sizes().iso() >> 20, dir);
-        StormServers.Child edge = StormServers.startEdge(lab, edgePort, split(serverJvmOpts), split(serveOpts));
+        Child edge = StormServers.startEdge(lab, edgePort, split(serverJvmOpts), split(serveOpts));
         children.add(edge);
         sides.add(new Side("edge", labTarget(lab, edgePort), edge));
         if (vsNginx) {
-          StormServers.Child nginx = StormServers.startNginx(lab, nginxBinary, nginxPort, HANDSHAKE_TIMEOUT,
+          Child nginx = StormServers.startNginx(lab, nginxBinary, nginxPort, HANDSHAKE_TIMEOUT,
               Duration.ofSeconds(idleTimeoutSeconds));
           children.add(nginx);
           sides.add(new Side("nginx", labTarget(lab, nginxPort), nginx));
@@ -204,7 +205,7 @@ final class StormCommand implements Runnable {
       Thread.currentThread().interrupt();
       throw new UnavailableException("storm: interrupted", e);
     } finally {
-      for (StormServers.Child c : children) {
+      for (Child c : children) {
         c.close();
       }
       Await.result(vertx.close(), Duration.ofSeconds(30), "closing the load generator");
@@ -235,17 +236,11 @@ final class StormCommand implements Runnable {
     if (pki == null) {
       throw new InvalidInputException("--pki", "required with --target (root-ca.crt and tenants/" + tenant + ".crt)");
     }
-    java.net.URI u = java.net.URI.create(target);
-    if (!"https".equals(u.getScheme()) || u.getPort() < 1) {
-      throw new InvalidInputException("--target", "expected https://HOST:PORT, e.g. https://[::1]:8443");
-    }
-    String host = u.getHost().replace("[", "").replace("]", "");
-    return new Side("edge", new StormLoad.Target(host, u.getPort(), pki.resolve("root-ca.crt"),
-        pki.resolve("tenants").resolve(tenant + ".crt"), pki.resolve("tenants").resolve(tenant + ".key")), null);
+    return new Side("edge", Target.of("--target", target, pki, tenant), null);
   }
 
-  private static StormLoad.Target labTarget(StormServers.Lab lab, int port) {
-    return new StormLoad.Target(StormServers.HOST, port, lab.ca().rootCertPath(), lab.tenantCert(), lab.tenantKey());
+  private static Target labTarget(StormLab.Lab lab, int port) {
+    return new Target(StormLab.HOST, port, lab.ca().rootCertPath(), lab.tenantCert(), lab.tenantKey());
   }
 
   private Path labDir() throws IOException {
@@ -280,7 +275,7 @@ final class StormCommand implements Runnable {
   }
 
   private static String bootUri(int i) {
-    return "/v1/boot/" + StormServers.machineId(i);
+    return "/v1/boot/" + StormLab.machineId(i);
   }
 
   private void warmUp(Vertx vertx, Side s, Plan p) {
@@ -296,8 +291,8 @@ final class StormCommand implements Runnable {
       r = await(load.closedLoop(500, 100, i -> load.get(fresh, bootUri((int) ((base + i) % p.aMachines())), null, 200)), "warm-up");
       n += 500;
     } while (System.nanoTime() < until && r.errorCount() == 0);
-    await(load.closedLoop(4, 4, i -> load.get(kept, "/v1/artifacts/" + StormServers.KERNEL, null, 200)), "warm-up");
-    await(load.closedLoop(200, 20, i -> load.get(kept, "/v1/artifacts/" + StormServers.ISO,
+    await(load.closedLoop(4, 4, i -> load.get(kept, "/v1/artifacts/" + StormLab.KERNEL, null, 200)), "warm-up");
+    await(load.closedLoop(200, 20, i -> load.get(kept, "/v1/artifacts/" + StormLab.ISO,
         StormLoad.randomMiB(p.sizes().iso()), 206)), "warm-up");
     System.err.printf("storm: %s warmed up (%d decisions, errors %s)%n", s.name(), n, r.errorText());
     fresh.close();
@@ -317,7 +312,7 @@ final class StormCommand implements Runnable {
       case "b" -> {
         HttpClient c = load.client(false, p.bConc());
         measure(s, "b", p.bConc() + " x initramfs", "MB/s", () -> load.closedLoop(p.bDownloads(), p.bConc(),
-            i -> whole(load, c, StormServers.INITRAMFS, p.sizes().initramfs())));
+            i -> whole(load, c, StormLab.INITRAMFS, p.sizes().initramfs())));
         c.close();
       }
       case "c" -> {
@@ -326,7 +321,7 @@ final class StormCommand implements Runnable {
             () -> load.closedLoop(p.cMachines(), p.cMachines(), i -> decision(load, c, i)));
         HttpClient streams = load.client(false, p.cStreams());
         StormLoad.Background bg = load.new Background(streams, p.cStreams(),
-            "/v1/artifacts/" + StormServers.INITRAMFS, "/v1/artifacts/" + StormServers.KERNEL);
+            "/v1/artifacts/" + StormLab.INITRAMFS, "/v1/artifacts/" + StormLab.KERNEL);
         TimeUnit.SECONDS.sleep(2);
         long bytes0 = bg.bytes.sum();
         long t0 = System.nanoTime();
@@ -345,7 +340,7 @@ final class StormCommand implements Runnable {
       case "d" -> {
         HttpClient c = load.client(true, p.dConc());
         measure(s, "d", p.dConc() + " x 1 MiB Range", "MB/s", () -> load.closedLoop(p.dReads(), p.dConc(),
-            i -> load.get(c, "/v1/artifacts/" + StormServers.ISO, StormLoad.randomMiB(p.sizes().iso()), 206)
+            i -> load.get(c, "/v1/artifacts/" + StormLab.ISO, StormLoad.randomMiB(p.sizes().iso()), 206)
                 .compose(n -> n == 1 << 20 ? Future.succeededFuture(n)
                     : Future.failedFuture(new IllegalStateException("short range " + n)))));
         c.close();
@@ -369,14 +364,14 @@ final class StormCommand implements Runnable {
   }
 
   private Row measure(Side s, String sc, String phase, String unit, Phase ph) {
-    StormServers.Usage before = s.child() == null ? null : StormServers.usage(s.child());
-    StormServers.RssSampler rss = s.child() == null ? null : new StormServers.RssSampler(s.child());
+    Proc.Usage before = s.child() == null ? null : Proc.usage(s.child());
+    Proc.RssSampler rss = s.child() == null ? null : new Proc.RssSampler(s.child());
     StormLoad.Result r = await(ph.start(), "scenario " + sc);
     double cpu = 0;
     long peak = 0;
     if (rss != null) {
       rss.close();
-      cpu = StormServers.usage(s.child()).cpuSeconds() - before.cpuSeconds();
+      cpu = Proc.usage(s.child()).cpuSeconds() - before.cpuSeconds();
       peak = Math.max(rss.peak(), before.rssBytes());
     }
     double rate = unit.equals("MB/s") ? r.bytes.sum() / r.seconds() / 1e6 : r.ok.sum() / r.seconds();
@@ -403,7 +398,7 @@ final class StormCommand implements Runnable {
     for (int i = 0; i < p.eBadPerKind(); i++) {
       for (StormLoad.BadKind k : StormLoad.BadKind.values()) {
         long t = System.nanoTime();
-        opening.add(load.bad(plain, tls, k, "/v1/artifacts/" + StormServers.INITRAMFS).onComplete(ar -> {
+        opening.add(load.bad(plain, tls, k, "/v1/artifacts/" + StormLab.INITRAMFS).onComplete(ar -> {
           if (ar.succeeded()) {
             sockets.add(ar.result());
             kindOf.put(ar.result().localAddress().port(), k);
@@ -419,7 +414,7 @@ final class StormCommand implements Runnable {
     Map<Integer, Long> shedAt = new ConcurrentHashMap<>();
     Thread watcher = new Thread(() -> {
       while (!Thread.currentThread().isInterrupted() && shedAt.size() < kindOf.size()) {
-        Set<Integer> held = StormServers.heldPeers(s.target().port());
+        Set<Integer> held = Proc.heldPeers(s.target().port());
         long now = System.nanoTime();
         for (Integer port : kindOf.keySet()) {
           if (!held.contains(port)) {
