@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
  * not assert.
  */
 @Command(name = "talos-fabric-builder bench", mixinStandardHelpOptions = true,
+    versionProvider = BenchCommand.Version.class,
     description = {"Measure the metadata server (prints numbers). 'storm' starts the servers it",
         "measures; 'boot' runs against a server you started.",
         "Exit codes as talos-fabric-builder's: 0 ok, 1 unexpected failure, 2 invalid input, 6 unavailable."},
@@ -32,5 +33,14 @@ public final class BenchCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = BenchCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"talos-fabric-builder bench " + (v == null ? "(development build)" : v)};
+    }
   }
 }

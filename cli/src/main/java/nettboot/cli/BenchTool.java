@@ -9,7 +9,7 @@ import picocli.CommandLine.Unmatched;
  * {@code bench} in the command list: the benchmarks are a separate tool (module {@code bench/});
  * the launcher runs them, this jar does not contain them.
  */
-@Command(name = "bench", header = "Benchmarks: a separate tool in bench/, run as ./talos-fabric-builder bench (storm, boot).",
+@Command(name = "bench", header = "Benchmarks: a separate tool in bench/ (./talos-fabric-builder bench --help).",
     description = {"The reboot-storm and boot-decision benchmarks are a separate tool in bench/;",
         "the launcher builds and runs it: ./talos-fabric-builder bench --help."})
 final class BenchTool implements Runnable {

@@ -14,6 +14,7 @@ import nettboot.core.error.NotFoundException;
 import nettboot.core.pki.EmbeddedCa;
 import nettboot.edge.ListenAddress;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -42,21 +43,8 @@ final class DemoCommand implements Runnable {
       description = "Boot domain of the lab PKI (default: ${DEFAULT-VALUE})")
   String bootDomain;
 
-  @Option(names = "--boot-listen", defaultValue = "[::1]:8443", description = "default: ${DEFAULT-VALUE}")
-  String bootListen;
-
-  @Option(names = "--config-listen", defaultValue = "[::1]:8444", description = "default: ${DEFAULT-VALUE}")
-  String configListen;
-
-  @Option(names = "--admin-listen", defaultValue = "[::1]:9443", description = "default: ${DEFAULT-VALUE}")
-  String adminListen;
-
-  @Option(names = "--ops-listen", defaultValue = "[::1]:9090", description = "default: ${DEFAULT-VALUE}")
-  String opsListen;
-
-  @Option(names = "--events-listen", defaultValue = "[::1]:4002",
-      description = "Talos events sink, plain gRPC; 'off' disables it (default: ${DEFAULT-VALUE})")
-  String eventsListen;
+  @Mixin
+  ListenOptions listen = new ListenOptions("[::1]:8443", "[::1]:8444", "[::1]:9443", "[::1]:9090", "[::1]:4002");
 
   @Option(names = "--setup-only", description = "Set everything up, print the commands, stop the server and exit")
   boolean setupOnly;
@@ -78,12 +66,11 @@ final class DemoCommand implements Runnable {
     if (!Files.exists(ca.adminCertPath(ADMIN))) {
       ca.issueAdmin(ADMIN);
     }
-    ListenAddress boot = ListenAddress.parse("--boot-listen", bootListen);
-    ListenAddress admin = ListenAddress.parse("--admin-listen", adminListen);
-    ListenAddress ops = ListenAddress.parse("--ops-listen", opsListen);
+    ListenAddress boot = listen.boot();
+    ListenAddress admin = listen.admin();
+    ListenAddress ops = listen.ops();
     ServerRuntime runtime = ServerRuntime.start(new ServerRuntime.Settings(pki, dir.resolve("data"),
-        boot, ListenAddress.parse("--config-listen", configListen), admin, ops, null, 0, true,
-        java.time.Duration.ofSeconds(1), ServeCommand.events(eventsListen)));
+        boot, listen.config(), admin, ops, null, 0, true, java.time.Duration.ofSeconds(1), listen.events()));
     try {
       String adminUrl = "https://" + admin.urlHost() + ":" + runtime.server.adminPort();
       try (AdminClient client = new AdminClient(adminUrl, ca.rootCertPath(), ca.adminCertPath(ADMIN),

@@ -2,8 +2,8 @@ package nettboot.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
-import nettboot.edge.ListenAddress;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Runs the metadata server in the foreground until SIGINT/SIGTERM. */
@@ -21,24 +21,8 @@ final class ServeCommand implements Runnable {
       description = "Data directory: SQLite database (unless --postgres) and artifact blobs")
   Path data;
 
-  @Option(names = "--boot-listen", defaultValue = "[::]:443", description = "Boot listener (default: ${DEFAULT-VALUE})")
-  String bootListen;
-
-  @Option(names = "--config-listen", defaultValue = "[::]:8443", description = "Config listener (default: ${DEFAULT-VALUE})")
-  String configListen;
-
-  @Option(names = "--admin-listen", defaultValue = "[::1]:9443", description = "Admin API listener (default: ${DEFAULT-VALUE})")
-  String adminListen;
-
-  @Option(names = "--ops-listen", defaultValue = "[::1]:9090", description = "Ops listener, plain HTTP (default: ${DEFAULT-VALUE})")
-  String opsListen;
-
-  @Option(names = "--events-listen", defaultValue = "[::]:4002",
-      description = {"Talos events sink, plain gRPC as Talos speaks it (default: ${DEFAULT-VALUE};",
-          "'off' disables it). Install netboots then carry talos.events.sink=[boot address]:port",
-          "and Talos's install progress moves machines from Provisioning to Active. Events count",
-          "only from the address that fetched the machine's config with its per-boot token."})
-  String eventsListen;
+  @Mixin
+  ListenOptions listen = new ListenOptions("[::]:443", "[::]:8443", "[::1]:9443", "[::1]:9090", "[::]:4002");
 
   @Option(names = "--postgres", defaultValue = "${env:NETTBOOT_POSTGRES_URL}",
       description = {"PostgreSQL URL postgresql://user:password@host:port/db for several replicas",
@@ -62,18 +46,10 @@ final class ServeCommand implements Runnable {
 
   @Override
   public void run() {
-    ServerRuntime.Settings s = new ServerRuntime.Settings(pki, data,
-        ListenAddress.parse("--boot-listen", bootListen),
-        ListenAddress.parse("--config-listen", configListen),
-        ListenAddress.parse("--admin-listen", adminListen),
-        ListenAddress.parse("--ops-listen", opsListen),
-        postgres, eventLoops, !noAccessLog, cacheTtl(cacheTtlMs), events(eventsListen));
+    ServerRuntime.Settings s = new ServerRuntime.Settings(pki, data, listen.boot(), listen.config(),
+        listen.admin(), listen.ops(), postgres, eventLoops, !noAccessLog, cacheTtl(cacheTtlMs), listen.events());
     ServerRuntime runtime = ServerRuntime.start(s);
     runUntilSignal(runtime);
-  }
-
-  static ListenAddress events(String value) {
-    return "off".equals(value) ? null : ListenAddress.parse("--events-listen", value);
   }
 
   static java.time.Duration cacheTtl(long ms) {
