@@ -42,7 +42,7 @@ final class StormServers {
         "--boot-listen", "[" + StormLab.HOST + "]:" + port,
         "--config-listen", "[" + StormLab.HOST + "]:" + freePort(),
         "--admin-listen", "[" + StormLab.HOST + "]:" + freePort(),
-        "--ops-listen", "[" + StormLab.HOST + "]:" + freePort(), "--no-access-log"));
+        "--ops-listen", "[" + StormLab.HOST + "]:" + freePort(), "--events-listen", "off", "--no-access-log"));
     cmd.addAll(serveOptions);
     Child c = Child.start("edge", port, cmd, lab.dir().resolve("edge.log"));
     c.awaitLine("server_started", Duration.ofSeconds(90));
