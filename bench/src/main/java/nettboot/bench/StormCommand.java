@@ -7,14 +7,12 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -115,17 +113,10 @@ final class StormCommand implements Runnable {
   @Option(names = "--idle-timeout", defaultValue = "60", description = "nginx keep-alive/send timeout in seconds, as the edge's idle timeout (default: ${DEFAULT-VALUE})")
   int idleTimeoutSeconds;
 
-  private final PrintStream out = System.out;
-
   /** One server under test. */
   private record Side(String name, Target target, Child child) {}
 
-  /** One measured phase. */
-  private record Row(String scenario, String phase, String server, StormLoad.Result r, String unit,
-      double rate, double cpu, long rss) {}
-
-  private final List<Row> rows = new ArrayList<>();
-  private final Map<String, String> notes = new LinkedHashMap<>();
+  private final StormReport report = new StormReport();
 
   /** Figures of a scenario, sized for a full or a --quick run. */
   private record Plan(int aMachines, int aConc, int bDownloads, int bConc, int cMachines, int cStreams,
@@ -198,7 +189,7 @@ final class StormCommand implements Runnable {
           }
         }
       }
-      report(which, sides);
+      report.print(System.out, which, sides.size() > 1);
     } catch (IOException e) {
       throw new UnavailableException("storm: " + e.getMessage(), e);
     } catch (InterruptedException e) {
@@ -317,7 +308,7 @@ final class StormCommand implements Runnable {
       }
       case "c" -> {
         HttpClient c = load.client(false, p.cMachines());
-        Row unloaded = measure(s, "c", "unloaded", "dec/s",
+        StormReport.Row unloaded = measure(s, "c", "unloaded", "dec/s",
             () -> load.closedLoop(p.cMachines(), p.cMachines(), i -> decision(load, c, i)));
         HttpClient streams = load.client(false, p.cStreams());
         StormLoad.Background bg = load.new Background(streams, p.cStreams(),
@@ -325,15 +316,14 @@ final class StormCommand implements Runnable {
         TimeUnit.SECONDS.sleep(2);
         long bytes0 = bg.bytes.sum();
         long t0 = System.nanoTime();
-        Row loaded = measure(s, "c", "+" + p.cStreams() + " streams", "dec/s",
+        StormReport.Row loaded = measure(s, "c", "+" + p.cStreams() + " streams", "dec/s",
             () -> load.closedLoop(p.cMachines(), p.cMachines(), i -> decision(load, c, i)));
         double mbps = (bg.bytes.sum() - bytes0) / ((System.nanoTime() - t0) / 1e9) / 1e6;
         await(bg.stop(), "stopping the streams");
-        notes.merge("c:" + s.name(), String.format(Locale.ROOT,
+        report.note("c", s.name(), String.format(Locale.ROOT,
             "%s: decision p99 %.1f ms unloaded, %.1f ms while %d streams ran (%.0f MB/s streamed, stream errors %s): %.2fx",
             s.name(), unloaded.r().pctMs(99), loaded.r().pctMs(99), p.cStreams(), mbps,
-            bg.errors.isEmpty() ? "0" : bg.errors, loaded.r().pctMs(99) / Math.max(0.001, unloaded.r().pctMs(99))),
-            (a, b) -> a + "; " + b);
+            bg.errors.isEmpty() ? "0" : bg.errors, loaded.r().pctMs(99) / Math.max(0.001, unloaded.r().pctMs(99))));
         c.close();
         streams.close();
       }
@@ -363,7 +353,7 @@ final class StormCommand implements Runnable {
     Future<StormLoad.Result> start();
   }
 
-  private Row measure(Side s, String sc, String phase, String unit, Phase ph) {
+  private StormReport.Row measure(Side s, String sc, String phase, String unit, Phase ph) {
     Proc.Usage before = s.child() == null ? null : Proc.usage(s.child());
     Proc.RssSampler rss = s.child() == null ? null : new Proc.RssSampler(s.child());
     StormLoad.Result r = await(ph.start(), "scenario " + sc);
@@ -375,8 +365,7 @@ final class StormCommand implements Runnable {
       peak = Math.max(rss.peak(), before.rssBytes());
     }
     double rate = unit.equals("MB/s") ? r.bytes.sum() / r.seconds() / 1e6 : r.ok.sum() / r.seconds();
-    Row row = new Row(sc, phase, s.name(), r, unit, rate, cpu, peak);
-    rows.add(row);
+    StormReport.Row row = report.add(new StormReport.Row(sc, phase, s.name(), r, unit, rate, cpu, peak));
     System.err.printf(Locale.ROOT, "storm:   %s %-18s %-5s ok %d errors %s  %.1f %s  p99 %.1f ms  cpu %.1f s  rss %d MiB (%d MiB before)%n",
         sc, phase, s.name(), r.ok.sum(), r.errorText(), rate, unit, r.pctMs(99), cpu, peak >> 20,
         before == null ? 0 : before.rssBytes() >> 20);
@@ -386,7 +375,7 @@ final class StormCommand implements Runnable {
   /** Scenario e: bad clients while well-behaved machines boot; the server must shed the bad ones. */
   private void faults(Vertx vertx, StormLoad load, Side s, Plan p) throws InterruptedException {
     HttpClient c = load.client(false, p.eConc());
-    Row base = measure(s, "e", "no bad clients", "dec/s",
+    StormReport.Row base = measure(s, "e", "no bad clients", "dec/s",
         () -> load.closedLoop(p.eGood(), p.eConc(), i -> decision(load, c, i)));
     NetClient plain = load.plainNetClient();
     NetClient tls = load.tlsNetClient();
@@ -430,7 +419,7 @@ final class StormCommand implements Runnable {
     }, "storm-shed-watch");
     watcher.setDaemon(true);
     watcher.start();
-    Row attacked = measure(s, "e", "+" + kindOf.size() + " bad clients", "dec/s",
+    StormReport.Row attacked = measure(s, "e", "+" + kindOf.size() + " bad clients", "dec/s",
         () -> load.closedLoop(p.eGood(), p.eConc(), i -> decision(load, c, i)));
     long deadline = System.nanoTime() + p.eWait().toNanos();
     while (System.nanoTime() < deadline && shedAt.size() < kindOf.size()) {
@@ -460,56 +449,12 @@ final class StormCommand implements Runnable {
       sb.append("; could not open ").append(openErrors);
     }
     sb.append(String.format(Locale.ROOT, " within %.0f s", p.eWait().toSeconds() + 0.0));
-    notes.merge("e:" + s.name(), sb.toString(), (a, b) -> a + "; " + b);
+    report.note("e", s.name(), sb.toString());
     for (NetSocket so : new ArrayList<>(sockets)) {
       so.close();
     }
     c.close();
     plain.close();
     tls.close();
-  }
-
-  private void report(Set<String> which, List<Side> sides) {
-    out.println();
-    out.printf("%-3s %-22s %-6s %8s %-28s %10s %-5s %9s %9s %9s %9s %7s %10s %8s%n", "sc", "phase", "server",
-        "ok", "errors", "rate", "unit", "p50_ms", "p99_ms", "p99.9_ms", "max_ms", "cpu_s", "cpu_ms/op", "rss_MiB");
-    for (Row r : rows) {
-      out.printf(Locale.ROOT, "%-3s %-22s %-6s %8d %-28s %10.1f %-5s %9.1f %9.1f %9.1f %9.1f %7.1f %10.2f %8s%n",
-          r.scenario(), r.phase(), r.server(), r.r().ok.sum(), r.r().errorText(), r.rate(), r.unit(),
-          r.r().pctMs(50), r.r().pctMs(99), r.r().pctMs(99.9), r.r().maxMs(), r.cpu(),
-          r.cpu() * 1000 / Math.max(1, r.r().ok.sum()),
-          r.rss() == 0 ? "-" : Long.toString(r.rss() >> 20));
-    }
-    out.println();
-    out.println("rates: a, c, e boot decisions/s; b, d MB/s. cpu_s, cpu_ms/op and rss_MiB: the server's"
-        + " processes (/proc), op = decision, download or Range read");
-    notes.forEach((k, v) -> out.println("note " + k.substring(0, 1) + " " + v));
-    for (String sc : which) {
-      Row e = headline(sc, "edge");
-      Row n = sides.size() > 1 ? headline(sc, "nginx") : null;
-      out.printf(Locale.ROOT, "storm %s: edge=%.1f nginx=%s ratio=%s p99_ms=%.1f/%s errors=%d/%s%n", sc,
-          e.rate(), n == null ? "-" : String.format(Locale.ROOT, "%.1f", n.rate()),
-          n == null ? "-" : String.format(Locale.ROOT, "%.2f", e.rate() / Math.max(1e-9, n.rate())),
-          e.r().pctMs(99), n == null ? "-" : String.format(Locale.ROOT, "%.1f", n.r().pctMs(99)),
-          e.r().errorCount(), n == null ? "-" : Long.toString(n.r().errorCount()));
-    }
-    out.flush();
-  }
-
-  /** The scenario's headline row for a server: the loaded phase, median rate over the runs. */
-  private Row headline(String sc, String server) {
-    List<Row> candidates = new ArrayList<>();
-    for (Row r : rows) {
-      boolean headlinePhase = switch (sc) {
-        case "c" -> !r.phase().equals("unloaded");
-        case "e" -> !r.phase().equals("no bad clients");
-        default -> true;
-      };
-      if (r.scenario().equals(sc) && r.server().equals(server) && headlinePhase) {
-        candidates.add(r);
-      }
-    }
-    candidates.sort(Comparator.comparingDouble(Row::rate));
-    return candidates.get((candidates.size() - 1) / 2);
   }
 }
