@@ -31,6 +31,11 @@ import java.util.function.IntFunction;
  * clients, in closed loops (by count or by duration) or an open loop. Latencies in microseconds, percentiles in milliseconds.
  */
 final class StormLoad {
+  /** Latencies a duration-bound run records at most (the rest are counted, not kept). */
+  private static final int MAX_RECORDED = 4_000_000;
+
+  private static final long NO_DEADLINE = Long.MAX_VALUE;
+
   /** The outcome of one measured phase. */
   static final class Result {
     final LongAdder ok = new LongAdder();
@@ -192,11 +197,6 @@ final class StormLoad {
     return closed(new Result(MAX_RECORDED), Integer.MAX_VALUE, System.nanoTime() + duration.toNanos(),
         concurrency, op);
   }
-
-  /** Latencies a duration-bound run records at most (the rest are counted, not kept). */
-  private static final int MAX_RECORDED = 4_000_000;
-
-  private static final long NO_DEADLINE = Long.MAX_VALUE;
 
   private Future<Result> closed(Result r, int total, long deadlineNanos, int concurrency,
       IntFunction<Future<Long>> op) {
