@@ -18,7 +18,7 @@ final class BenchTool implements Runnable {
 
   @Override
   public void run() {
-    throw new InvalidInputException("bench", "a separate tool in bench/: run it as ./talos-fabric-builder bench "
-        + String.join(" ", args == null ? List.of() : args));
+    throw new InvalidInputException(null, "the benchmarks are a separate tool in bench/, not in this jar:"
+        + " run ./talos-fabric-builder bench " + String.join(" ", args == null ? List.of() : args));
   }
 }
