@@ -260,11 +260,6 @@ public final class CachingMachineStore implements MachineStore {
   // ---- not cached: admin reads and operations ----
 
   @Override
-  public Future<Void> migrate() {
-    return delegate.migrate();
-  }
-
-  @Override
   public Future<Void> ping() {
     return delegate.ping();
   }
@@ -328,18 +323,8 @@ public final class CachingMachineStore implements MachineStore {
     artifacts.clear();
   }
 
-  /** The store behind the cache. */
-  public MachineStore delegate() {
-    return delegate;
-  }
-
   /** Entries currently held (for tests and metrics). */
   public int size() {
     return machines.size() + profiles.size() + artifacts.size();
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
   }
 }

@@ -2,6 +2,7 @@ package nettboot.core.store;
 
 import io.vertx.core.Future;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -42,7 +43,7 @@ public interface ConfigStore {
    * The unexpired tokens redeemed from {@code address}, newest fetch first: who Talos at that
    * address is, for its events sink.
    */
-  Future<java.util.List<Fetch>> fetchesFrom(String address, Instant now);
+  Future<List<Fetch>> fetchesFrom(String address, Instant now);
 
   /** Removes every token of the machine (after it is installed, or on reprovision). */
   Future<Integer> revokeTokens(String machineKey);

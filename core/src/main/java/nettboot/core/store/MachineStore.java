@@ -13,20 +13,18 @@ import nettboot.core.machine.MachineId;
 import nettboot.core.machine.MachineState;
 
 /**
- * The inventory: machines, their lifecycle history, boot profiles and artifact aliases. One
- * implementation ({@link SqlMachineStore}) runs on SQLite (embedded default) and PostgreSQL with
- * the same SQL. Every mutation is one transaction; lifecycle mutations check the machine version
- * optimistically and append a history row in the same transaction.
+ * The inventory: machines, their lifecycle history, boot profiles and artifact aliases. Opened
+ * with the other stores of the same database by {@link StoreFactory} (as {@link Stores}); the SQL
+ * implementation runs on SQLite (embedded default) and PostgreSQL with the same SQL. Every
+ * mutation is one transaction; lifecycle mutations check the machine version optimistically and
+ * append a history row in the same transaction.
  *
  * <p>Failed futures carry domain errors only: {@code NotFoundException},
  * {@code ConflictException} (duplicate UUID/MAC, stale version), {@code IllegalTransitionException},
  * {@code InvalidInputException} (e.g. unknown profile, profile of another tenant) and
  * {@code UnavailableException} (the database could not be reached or failed).
  */
-public interface MachineStore extends AutoCloseable {
-
-  /** Applies pending schema migrations (idempotent; safe to call from several replicas). */
-  Future<Void> migrate();
+public interface MachineStore {
 
   /** A cheap round trip to the database, for readiness checks. */
   Future<Void> ping();
@@ -94,7 +92,4 @@ public interface MachineStore extends AutoCloseable {
   Future<Optional<ArtifactRecord>> artifact(String name);
 
   Future<List<ArtifactRecord>> artifacts();
-
-  @Override
-  void close();
 }

@@ -5,20 +5,23 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import nettboot.core.error.NettBootException;
-import nettboot.core.error.UnavailableException;
 
-/** {@link ConfigStore} on the inventory database (SQLite or PostgreSQL, same SQL). */
+/**
+ * {@link ConfigStore} on the inventory database (SQLite or PostgreSQL, same SQL; tables
+ * {@code machine_configs} and {@code config_tokens}, migrations 3 and 4).
+ */
 final class SqlConfigStore implements ConfigStore {
+  private final SqlSupport sql;
   private final Pool pool;
-  private final SqlMachineStore.Dialect dialect;
 
-  SqlConfigStore(Pool pool, SqlMachineStore.Dialect dialect) {
-    this.pool = pool;
-    this.dialect = dialect;
+  SqlConfigStore(SqlSupport sql) {
+    this.sql = sql;
+    this.pool = sql.pool();
   }
 
   @Override
@@ -28,7 +31,7 @@ final class SqlConfigStore implements ConfigStore {
     p.put("body", c.body());
     p.put("sha", c.sha256());
     p.put("at", c.updatedAt().toEpochMilli());
-    return guard(SqlMachineStore.transaction(pool, dialect, conn ->
+    return sql.guard(sql.transaction(conn ->
         SqlTemplate.forUpdate(conn, "DELETE FROM machine_configs WHERE machine_key = #{key}").execute(p)
             .compose(x -> SqlTemplate.forUpdate(conn, "INSERT INTO machine_configs (machine_key, body,"
                 + " sha256, updated_at) VALUES (#{key}, #{body}, #{sha}, #{at})").execute(p))
@@ -37,7 +40,7 @@ final class SqlConfigStore implements ConfigStore {
 
   @Override
   public Future<Optional<StoredConfig>> config(String machineKey) {
-    return guard(SqlTemplate.forQuery(pool, "SELECT machine_key, body, sha256, updated_at"
+    return sql.guard(SqlTemplate.forQuery(pool, "SELECT machine_key, body, sha256, updated_at"
             + " FROM machine_configs WHERE machine_key = #{key}").execute(Map.of("key", machineKey))
         .map(rows -> {
           for (Row r : rows) {
@@ -57,7 +60,7 @@ final class SqlConfigStore implements ConfigStore {
     p.put("boot", t.bootId());
     p.put("created", t.createdAt().toEpochMilli());
     p.put("expires", t.expiresAt().toEpochMilli());
-    return guard(SqlMachineStore.transaction(pool, dialect, conn ->
+    return sql.guard(sql.transaction(conn ->
         SqlTemplate.forUpdate(conn, "DELETE FROM config_tokens WHERE machine_key = #{key}"
                 + " AND expires_at < #{created}").execute(p)
             .compose(x -> SqlTemplate.forUpdate(conn, "INSERT INTO config_tokens (token_hash,"
@@ -68,7 +71,7 @@ final class SqlConfigStore implements ConfigStore {
 
   @Override
   public Future<Optional<TokenRecord>> token(String tokenHash) {
-    return guard(SqlTemplate.forQuery(pool, "SELECT token_hash, machine_key, tenant, boot_id,"
+    return sql.guard(SqlTemplate.forQuery(pool, "SELECT token_hash, machine_key, tenant, boot_id,"
             + " created_at, expires_at FROM config_tokens WHERE token_hash = #{hash}")
         .execute(Map.of("hash", tokenHash))
         .map(rows -> {
@@ -89,19 +92,19 @@ final class SqlConfigStore implements ConfigStore {
     p.put("id", machineId);
     p.put("addr", address);
     p.put("at", at.toEpochMilli());
-    return guard(SqlTemplate.forUpdate(pool, "UPDATE config_tokens SET fetched_from = #{addr},"
+    return sql.guard(SqlTemplate.forUpdate(pool, "UPDATE config_tokens SET fetched_from = #{addr},"
             + " fetched_at = #{at}, fetched_id = #{id} WHERE token_hash = #{hash}").execute(p)
         .<Void>mapEmpty(), "record the config fetch");
   }
 
   @Override
-  public Future<java.util.List<Fetch>> fetchesFrom(String address, Instant now) {
-    return guard(SqlTemplate.forQuery(pool, "SELECT machine_key, tenant, boot_id, fetched_id,"
+  public Future<List<Fetch>> fetchesFrom(String address, Instant now) {
+    return sql.guard(SqlTemplate.forQuery(pool, "SELECT machine_key, tenant, boot_id, fetched_id,"
             + " fetched_from, fetched_at, expires_at FROM config_tokens WHERE fetched_from = #{addr}"
             + " AND expires_at > #{now} ORDER BY fetched_at DESC")
         .execute(Map.of("addr", address, "now", now.toEpochMilli()))
         .map(rows -> {
-          java.util.List<Fetch> out = new java.util.ArrayList<>();
+          List<Fetch> out = new ArrayList<>();
           for (Row r : rows) {
             out.add(new Fetch(r.getString("machine_key"), r.getString("tenant"), r.getString("boot_id"),
                 r.getString("fetched_id"), r.getString("fetched_from"),
@@ -113,13 +116,7 @@ final class SqlConfigStore implements ConfigStore {
 
   @Override
   public Future<Integer> revokeTokens(String machineKey) {
-    return guard(SqlTemplate.forUpdate(pool, "DELETE FROM config_tokens WHERE machine_key = #{key}")
+    return sql.guard(SqlTemplate.forUpdate(pool, "DELETE FROM config_tokens WHERE machine_key = #{key}")
         .execute(Map.of("key", machineKey)).map(r -> r.rowCount()), "revoke config tokens");
-  }
-
-  private <T> Future<T> guard(Future<T> f, String what) {
-    return f.recover(e -> Future.failedFuture(e instanceof NettBootException ne ? ne
-        : new UnavailableException("inventory database failed to " + what + ": "
-            + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e)));
   }
 }

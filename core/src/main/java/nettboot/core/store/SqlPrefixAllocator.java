@@ -1,9 +1,10 @@
 package nettboot.core.store;
 
+import static nettboot.core.store.SqlSupport.query;
+
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import java.time.Instant;
@@ -15,8 +16,6 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import nettboot.core.error.ConflictException;
 import nettboot.core.error.InvalidInputException;
-import nettboot.core.error.NettBootException;
-import nettboot.core.error.UnavailableException;
 import nettboot.core.fabric.Ipv6Prefix;
 
 /**
@@ -32,12 +31,12 @@ import nettboot.core.fabric.Ipv6Prefix;
 final class SqlPrefixAllocator implements PrefixAllocator {
   static final int ATTEMPTS = 16;
 
+  private final SqlSupport sql;
   private final Pool pool;
-  private final SqlMachineStore.Dialect dialect;
 
-  SqlPrefixAllocator(Pool pool, SqlMachineStore.Dialect dialect) {
-    this.pool = pool;
-    this.dialect = dialect;
+  SqlPrefixAllocator(SqlSupport sql) {
+    this.sql = sql;
+    this.pool = sql.pool();
   }
 
   @Override
@@ -47,7 +46,7 @@ final class SqlPrefixAllocator implements PrefixAllocator {
       return Future.failedFuture(new InvalidInputException("length",
           "/" + length + " sub-prefixes do not fit in " + parent));
     }
-    return retrying(() -> SqlMachineStore.transaction(pool, dialect, conn ->
+    return retrying(() -> sql.transaction(conn ->
         requirePool(conn, poolName, parent, length, now)
             .compose(v -> ownerPrefix(conn, poolName, owner))
             .compose(held -> held.isPresent() ? Future.succeededFuture(held.get())
@@ -81,7 +80,7 @@ final class SqlPrefixAllocator implements PrefixAllocator {
           prefix + " is not a sub-prefix of pool " + poolName + " " + parent));
     }
     long idx = parent.indexOf(prefix);
-    return retrying(() -> SqlMachineStore.transaction(pool, dialect, conn ->
+    return retrying(() -> sql.transaction(conn ->
         requirePool(conn, poolName, parent, prefix.length(), now)
             .compose(v -> ownerPrefix(conn, poolName, owner))
             .compose(held -> {
@@ -121,7 +120,7 @@ final class SqlPrefixAllocator implements PrefixAllocator {
 
   @Override
   public Future<Boolean> release(String poolName, String owner) {
-    return guard(SqlMachineStore.transaction(pool, dialect, conn ->
+    return guard(sql.transaction(conn ->
         SqlTemplate.forUpdate(conn, "DELETE FROM prefix_allocations WHERE pool = #{pool}"
             + " AND owner = #{owner}").execute(Map.of("pool", poolName, "owner", owner))
             .map(r -> r.rowCount() > 0)), "release");
@@ -173,32 +172,17 @@ final class SqlPrefixAllocator implements PrefixAllocator {
         .execute(p).mapEmpty();
   }
 
-  private static Future<RowSet<Row>> query(io.vertx.sqlclient.SqlClient c, String sql, Map<String, Object> p) {
-    return SqlTemplate.forQuery(c, sql).execute(p);
-  }
-
   /** Runs {@code attempt} again (a fresh transaction) after a lost race, a bounded number of times. */
   private <T> Future<T> retrying(Supplier<Future<T>> attempt, String what) {
     return guard(retry(attempt, ATTEMPTS), what);
   }
 
   private static <T> Future<T> retry(Supplier<Future<T>> attempt, int left) {
-    return attempt.get().recover(e -> left > 1 && (SqlMachineStore.isUniqueViolation(e)
-        || SqlMachineStore.isConcurrencyFailure(e)) ? retry(attempt, left - 1) : Future.failedFuture(e));
+    return attempt.get().recover(e -> left > 1 && (SqlSupport.isUniqueViolation(e)
+        || SqlSupport.isConcurrencyFailure(e)) ? retry(attempt, left - 1) : Future.failedFuture(e));
   }
 
   private <T> Future<T> guard(Future<T> f, String what) {
-    return f.recover(e -> {
-      if (e instanceof NettBootException domain) {
-        return Future.failedFuture(domain);
-      }
-      if (SqlMachineStore.isUniqueViolation(e) || SqlMachineStore.isConcurrencyFailure(e)) {
-        return Future.failedFuture(new ConflictException(what + " kept losing races; retry"));
-      }
-      String detail = e.getMessage() == null ? e.getClass().getSimpleName()
-          : e.getMessage().lines().findFirst().orElse("");
-      return Future.failedFuture(new UnavailableException("inventory database ("
-          + dialect.name().toLowerCase() + ") failed during prefix " + what + ": " + detail, e));
-    });
+    return sql.guard(f, "prefix " + what, "prefix " + what + " kept losing races");
   }
 }

@@ -15,8 +15,9 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * Opens the inventory store on one of its two backends. Neither factory migrates the schema: the
- * caller runs {@link MachineStore#migrate()} once the store is open.
+ * Opens the inventory database on one of its two backends, as {@link Stores}: every store over it,
+ * sharing one pool. Nothing here migrates the schema: the caller runs {@link Stores#migrate()}
+ * once the stores are open.
  */
 public final class StoreFactory {
   /** The SQLite file inside the data directory. */
@@ -35,7 +36,7 @@ public final class StoreFactory {
    *
    * @throws InvalidInputException (field "dataDir") when the directory does not exist
    */
-  public static MachineStore sqlite(Vertx vertx, Path dataDir) {
+  public static Stores sqlite(Vertx vertx, Path dataDir) {
     if (!Files.isDirectory(dataDir)) {
       throw new InvalidInputException("dataDir", dataDir + " is not a directory");
     }
@@ -46,9 +47,8 @@ public final class StoreFactory {
     config.setBusyTimeout(5000);
     SQLiteDataSource ds = new SQLiteDataSource(config);
     ds.setUrl("jdbc:sqlite:" + dataDir.resolve(SQLITE_FILE).toAbsolutePath());
-    return new SqlMachineStore(
-        JDBCPool.pool(vertx, ds, new PoolOptions().setMaxSize(1)),
-        SqlMachineStore.Dialect.SQLITE);
+    return over(new SqlSupport(JDBCPool.pool(vertx, ds, new PoolOptions().setMaxSize(1)),
+        SqlSupport.Dialect.SQLITE));
   }
 
   /**
@@ -58,15 +58,27 @@ public final class StoreFactory {
    * @throws InvalidInputException (field "postgres") when the URL cannot be used; the message
    *     never contains the password
    */
-  public static MachineStore postgres(Vertx vertx, String url) {
+  public static Stores postgres(Vertx vertx, String url) {
     PgConnectOptions options = parsePostgresUrl(url);
-    return new SqlMachineStore(
-        PgBuilder.pool()
+    return over(new SqlSupport(PgBuilder.pool()
             .with(new PoolOptions().setMaxSize(PG_POOL_SIZE))
             .connectingTo(options)
             .using(vertx)
             .build(),
-        SqlMachineStore.Dialect.POSTGRES);
+        SqlSupport.Dialect.POSTGRES));
+  }
+
+  /** The stores at {@code location}: SQLite in its data directory, or PostgreSQL at its URL. */
+  public static Stores open(Vertx vertx, StoreLocation location) {
+    return switch (location) {
+      case StoreLocation.Sqlite s -> sqlite(vertx, s.dataDir());
+      case StoreLocation.Postgres p -> postgres(vertx, p.url());
+    };
+  }
+
+  private static Stores over(SqlSupport sql) {
+    return new Stores(new SqlMachineStore(sql, new SqlCatalog(sql)), new SqlConfigStore(sql),
+        new SqlPrefixAllocator(sql), sql);
   }
 
   static PgConnectOptions parsePostgresUrl(String url) {

@@ -28,6 +28,8 @@ class CachingMachineStoreTest {
   @TempDir
   Path tmp;
   Vertx vertx;
+  Stores dbStores;
+  Stores otherStores;
   MachineStore db;
   MachineStore other;
   CachingMachineStore cache;
@@ -40,16 +42,18 @@ class CachingMachineStoreTest {
   @BeforeEach
   void open() throws Exception {
     vertx = Vertx.vertx();
-    db = StoreFactory.sqlite(vertx, tmp);
-    other = StoreFactory.sqlite(vertx, tmp); // another replica writing to the same database
-    await(db.migrate());
+    dbStores = StoreFactory.sqlite(vertx, tmp);
+    otherStores = StoreFactory.sqlite(vertx, tmp); // another replica writing to the same database
+    await(dbStores.migrate());
+    db = dbStores.machines();
+    other = otherStores.machines();
     cache = new CachingMachineStore(db, Duration.ofSeconds(1), nanos::get);
   }
 
   @AfterEach
   void close() throws Exception {
-    cache.close();
-    other.close();
+    dbStores.close();
+    otherStores.close();
     await(vertx.close());
   }
 

@@ -47,14 +47,16 @@ abstract class MachineStoreContract {
 
   protected Vertx vertx;
   protected String database;
+  /** The stores of {@link #database}; {@link #store} is its machine store. */
+  protected Stores stores;
   protected MachineStore store;
-  private final List<MachineStore> opened = new ArrayList<>();
+  private final List<Stores> opened = new ArrayList<>();
 
   /** Creates a new, empty database and returns the location {@link #open} takes. */
   protected abstract String newDatabase() throws Exception;
 
-  /** Opens a store (its own pool) on {@code database}; does not migrate. */
-  protected abstract MachineStore open(Vertx vertx, String database);
+  /** Opens the stores (their own pool) on {@code database}; does not migrate. */
+  protected abstract Stores open(Vertx vertx, String database);
 
   /** The database a test runs against; by default a new one per test. */
   protected String testDatabase() throws Exception {
@@ -74,18 +76,19 @@ abstract class MachineStoreContract {
   @BeforeEach
   void openStore() throws Exception {
     database = testDatabase();
-    store = openTracked(database);
-    await(store.migrate());
+    stores = openTracked(database);
+    store = stores.machines();
+    await(stores.migrate());
   }
 
   @AfterEach
   void closeStores() {
-    opened.forEach(MachineStore::close);
+    opened.forEach(Stores::close);
     opened.clear();
   }
 
-  MachineStore openTracked(String db) {
-    MachineStore s = open(vertx, db);
+  Stores openTracked(String db) {
+    Stores s = open(vertx, db);
     opened.add(s);
     return s;
   }
@@ -94,7 +97,7 @@ abstract class MachineStoreContract {
 
   @Test
   void migratingTwiceIsIdempotent() throws Exception {
-    await(store.migrate());
+    await(stores.migrate());
     await(openTracked(database).migrate());
     Machine m = await(store.enroll(enrollment(tenant(), uuid(), List.of(mac())), ACTOR, now()));
     assertThat(await(store.find(m.uuid().get()))).contains(m);
@@ -104,9 +107,11 @@ abstract class MachineStoreContract {
   @Test
   void twoReplicasMigratingAnEmptyDatabaseAtOnceBothSucceed() throws Exception {
     String fresh = newDatabase();
-    MachineStore a = openTracked(fresh);
-    MachineStore b = openTracked(fresh);
-    await(Future.all(a.migrate(), b.migrate()));
+    Stores sa = openTracked(fresh);
+    Stores sb = openTracked(fresh);
+    await(Future.all(sa.migrate(), sb.migrate()));
+    MachineStore a = sa.machines();
+    MachineStore b = sb.machines();
     Machine m = await(a.enroll(enrollment(tenant(), uuid(), List.of()), ACTOR, now()));
     assertThat(await(b.find(m.uuid().get()))).contains(m);
   }
@@ -180,7 +185,7 @@ abstract class MachineStoreContract {
 
   @Test
   void ofTwoConcurrentEnrolmentsOfOneMacExactlyOneSucceeds() throws Exception {
-    MachineStore replica = openTracked(database);
+    MachineStore replica = openTracked(database).machines();
     for (int round = 0; round < 10; round++) {
       MachineId.Mac shared = mac();
       Future<Machine> a = store.enroll(enrollment(tenant(), uuid(), List.of(shared)), ACTOR, now());
@@ -333,7 +338,7 @@ abstract class MachineStoreContract {
 
   @Test
   void ofTwoConcurrentConflictingTransitionsExactlyOneWins() throws Exception {
-    MachineStore replica = openTracked(database);
+    MachineStore replica = openTracked(database).machines();
     MachineId.Uuid id = uuid();
     Machine m = await(store.enroll(enrollment(tenant(), id, List.of(mac())), ACTOR, now()));
     m = await(store.transition(id, MachineState.MAINTENANCE, OptionalLong.empty(), ACTOR, "",
@@ -477,10 +482,11 @@ abstract class MachineStoreContract {
     Machine m = await(store.transition(id, MachineState.PROVISIONING, OptionalLong.empty(), ACTOR,
         "install", now()));
     List<HistoryEntry> history = await(store.history(id));
-    store.close();
+    stores.close();
 
-    MachineStore reopened = openTracked(database);
-    await(reopened.migrate());
+    Stores reopenedStores = openTracked(database);
+    await(reopenedStores.migrate());
+    MachineStore reopened = reopenedStores.machines();
     assertThat(await(reopened.find(id))).contains(m);
     assertThat(await(reopened.history(id))).isEqualTo(history);
     assertThat(await(reopened.profile(p.name()))).contains(p);
@@ -575,7 +581,7 @@ abstract class MachineStoreContract {
 
   @Test
   void configFetchesAreFoundByAddressWhileTheirTokenIsValid() throws Exception {
-    ConfigStore configs = ((SqlMachineStore) store).configStore();
+    ConfigStore configs = stores.configs();
     String t = tenant();
     Machine a = await(store.enroll(enrollment(t, uuid(), List.of()), ACTOR, now()));
     Machine b = await(store.enroll(enrollment(t, uuid(), List.of()), ACTOR, now()));
@@ -600,6 +606,18 @@ abstract class MachineStoreContract {
     assertThat(await(configs.fetchesFrom(addr, now.plusSeconds(6)))).extracting(ConfigStore.Fetch::bootId)
         .containsExactly("boot-b");
     assertThat(await(configs.fetchesFrom(addr, now.plusSeconds(3601)))).isEmpty();
+  }
+
+  @Test
+  void aReusedTokenHashIsAConflictLikeEveryLostRace() throws Exception {
+    String t = tenant();
+    Machine m = await(store.enroll(enrollment(t, uuid(), List.of()), ACTOR, now()));
+    Instant now = now();
+    String hash = Long.toHexString(ThreadLocalRandom.current().nextLong()).repeat(4);
+    ConfigStore.TokenRecord token = new ConfigStore.TokenRecord(hash, m.key(), t, "boot", now,
+        now.plusSeconds(60));
+    await(stores.configs().putToken(token));
+    assertThat(failure(stores.configs().putToken(token))).isInstanceOf(ConflictException.class);
   }
 
   static BootProfile profile(String name, String tenant) {

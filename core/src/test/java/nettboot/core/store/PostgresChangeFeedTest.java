@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
 class PostgresChangeFeedTest {
   static final String UUID = "fe edfeed-0000-4000-8000-000000000001".replace(" ", "");
   Vertx vertx;
+  Stores storesA;
+  Stores storesB;
   MachineStore a;
   MachineStore b;
   CachingMachineStore cacheA;
@@ -38,9 +40,11 @@ class PostgresChangeFeedTest {
   void open() throws Exception {
     String url = TestPostgres.newDatabase();
     vertx = Vertx.vertx();
-    a = StoreFactory.postgres(vertx, url);
-    b = StoreFactory.postgres(vertx, url);
-    await(a.migrate());
+    storesA = StoreFactory.postgres(vertx, url);
+    storesB = StoreFactory.postgres(vertx, url);
+    await(storesA.migrate());
+    a = storesA.machines();
+    b = storesB.machines();
     cacheA = new CachingMachineStore(a, Duration.ofMinutes(1));
     feed = await(ChangeFeed.start(vertx, url, cacheA::invalidate, cacheA::invalidateAll));
   }
@@ -48,8 +52,8 @@ class PostgresChangeFeedTest {
   @AfterEach
   void close() throws Exception {
     feed.close();
-    cacheA.close();
-    b.close();
+    storesA.close();
+    storesB.close();
     await(vertx.close());
   }
 

@@ -26,7 +26,7 @@ class PostgresMachineStoreTest extends MachineStoreContract {
   }
 
   @Override
-  protected MachineStore open(Vertx vertx, String database) {
+  protected Stores open(Vertx vertx, String database) {
     return StoreFactory.postgres(vertx, database);
   }
 
@@ -37,9 +37,9 @@ class PostgresMachineStoreTest extends MachineStoreContract {
       String table = "unique_" + tenant();
       await(client.query("CREATE TABLE " + table + " (k TEXT PRIMARY KEY)").execute());
       await(client.query("INSERT INTO " + table + " VALUES ('a')").execute());
-      assertThat(SqlMachineStore.isUniqueViolation(
+      assertThat(SqlSupport.isUniqueViolation(
           failure(client.query("INSERT INTO " + table + " VALUES ('a')").execute()))).isTrue();
-      assertThat(SqlMachineStore.isUniqueViolation(
+      assertThat(SqlSupport.isUniqueViolation(
           failure(client.query("INSERT INTO missing VALUES ('a')").execute()))).isFalse();
     } finally {
       await(client.close());

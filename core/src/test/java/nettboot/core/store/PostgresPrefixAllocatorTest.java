@@ -11,7 +11,7 @@ class PostgresPrefixAllocatorTest extends PrefixAllocatorContract {
   }
 
   @Override
-  protected MachineStore open(Vertx vertx, String database) {
+  protected Stores open(Vertx vertx, String database) {
     return StoreFactory.postgres(vertx, database);
   }
 }

@@ -27,11 +27,11 @@ abstract class PrefixAllocatorContract {
   static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
   Vertx vertx;
-  List<SqlMachineStore> stores = new ArrayList<>();
+  List<Stores> stores = new ArrayList<>();
   PrefixAllocator allocator;
   PrefixAllocator second; // another pool on the same database, as another replica would have
 
-  protected abstract MachineStore open(Vertx vertx, String database);
+  protected abstract Stores open(Vertx vertx, String database);
 
   protected abstract String newDatabase() throws Exception;
 
@@ -39,19 +39,19 @@ abstract class PrefixAllocatorContract {
   void openStores() throws Exception {
     vertx = Vertx.vertx();
     String db = newDatabase();
-    SqlMachineStore a = (SqlMachineStore) open(vertx, db);
+    Stores a = open(vertx, db);
     await(a.migrate());
-    SqlMachineStore b = (SqlMachineStore) open(vertx, db);
+    Stores b = open(vertx, db);
     await(b.migrate());
     stores.add(a);
     stores.add(b);
-    allocator = a.prefixAllocator();
-    second = b.prefixAllocator();
+    allocator = a.prefixes();
+    second = b.prefixes();
   }
 
   @AfterAll
   void close() throws Exception {
-    stores.forEach(SqlMachineStore::close);
+    stores.forEach(Stores::close);
     await(vertx.close());
   }
 

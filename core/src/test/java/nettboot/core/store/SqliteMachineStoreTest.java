@@ -27,7 +27,7 @@ class SqliteMachineStoreTest extends MachineStoreContract {
   }
 
   @Override
-  protected MachineStore open(Vertx vertx, String database) {
+  protected Stores open(Vertx vertx, String database) {
     return StoreFactory.sqlite(vertx, Path.of(database));
   }
 
@@ -57,9 +57,9 @@ class SqliteMachineStoreTest extends MachineStoreContract {
           () -> st.execute("INSERT INTO t VALUES ('b', 'x')"));
       SQLException other = catchThrowableOfType(SQLException.class,
           () -> st.execute("INSERT INTO t VALUES (NULL, 'z', 'extra')"));
-      assertThat(SqlMachineStore.isUniqueViolation(pk)).isTrue();
-      assertThat(SqlMachineStore.isUniqueViolation(new RuntimeException(unique))).isTrue();
-      assertThat(SqlMachineStore.isUniqueViolation(other)).isFalse();
+      assertThat(SqlSupport.isUniqueViolation(pk)).isTrue();
+      assertThat(SqlSupport.isUniqueViolation(new RuntimeException(unique))).isTrue();
+      assertThat(SqlSupport.isUniqueViolation(other)).isFalse();
     }
   }
 }

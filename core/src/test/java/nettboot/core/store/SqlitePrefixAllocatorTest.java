@@ -16,7 +16,7 @@ class SqlitePrefixAllocatorTest extends PrefixAllocatorContract {
   }
 
   @Override
-  protected MachineStore open(Vertx vertx, String database) {
+  protected Stores open(Vertx vertx, String database) {
     return StoreFactory.sqlite(vertx, Path.of(database));
   }
 

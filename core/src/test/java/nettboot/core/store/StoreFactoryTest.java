@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.util.List;
 import nettboot.core.error.InvalidInputException;
 import nettboot.core.error.UnavailableException;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,13 +49,22 @@ class StoreFactoryTest {
       port = s.getLocalPort();
     }
     Vertx vertx = Vertx.vertx();
-    try (MachineStore store = StoreFactory.postgres(vertx,
+    try (Stores stores = StoreFactory.postgres(vertx,
         "postgresql://nb:s3cret@127.0.0.1:" + port + "/inv")) {
-      Throwable e = MachineStoreContract.failure(store.ping());
+      Throwable e = MachineStoreContract.failure(stores.machines().ping());
       assertThat(e).isInstanceOf(UnavailableException.class);
       assertThat(e.getMessage()).doesNotContain("s3cret");
-      assertThat(MachineStoreContract.failure(store.migrate()))
+      assertThat(MachineStoreContract.failure(stores.migrate()))
           .isInstanceOf(UnavailableException.class);
+      // every part translates its failures the same way: one line, the operation named
+      for (Throwable part : List.of(
+          MachineStoreContract.failure(stores.configs().token("0".repeat(64))),
+          MachineStoreContract.failure(stores.prefixes().list("pool")),
+          MachineStoreContract.failure(stores.machines().profiles(java.util.Optional.empty())))) {
+        assertThat(part).isInstanceOf(UnavailableException.class);
+        assertThat(part.getMessage()).startsWith("inventory database (postgres) failed during ")
+            .doesNotContain("s3cret").doesNotContain("\n");
+      }
     } finally {
       MachineStoreContract.await(vertx.close());
     }

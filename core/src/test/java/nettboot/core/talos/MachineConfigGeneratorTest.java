@@ -24,8 +24,8 @@ import nettboot.core.fabric.Ipv6Prefix;
 import nettboot.core.machine.Role;
 import nettboot.core.pki.EmbeddedCa;
 import nettboot.core.pki.Pem;
-import nettboot.core.store.SqlMachineStore;
 import nettboot.core.store.StoreFactory;
+import nettboot.core.store.Stores;
 import nettboot.core.talos.Inventory.FabricLink;
 import nettboot.core.talos.Inventory.Node;
 import nettboot.core.talos.MachineConfigGenerator.NodeConfig;
@@ -57,9 +57,9 @@ class MachineConfigGeneratorTest {
     vertx = Vertx.vertx();
     inv = NodesFile.read(NodesFileTest.EXAMPLE);
     Path data = Files.createDirectories(dir.resolve("data"));
-    SqlMachineStore store = (SqlMachineStore) StoreFactory.sqlite(vertx, data);
+    Stores store = StoreFactory.sqlite(vertx, data);
     store.migrate().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    prefixes = PrefixAssignment.resolve(inv, Optional.of(store.prefixAllocator()), Instant.now())
+    prefixes = PrefixAssignment.resolve(inv, Optional.of(store.prefixes()), Instant.now())
         .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     store.close();
     Path pki = dir.resolve("pki");
