@@ -31,6 +31,7 @@ import nettboot.core.pki.EmbeddedCa;
 import nettboot.core.store.ArtifactRecord;
 import nettboot.core.store.MachineStore;
 import nettboot.core.store.StoreFactory;
+import nettboot.core.store.Stores;
 
 /**
  * The lab both servers of the reboot-storm benchmark serve, under a temp directory: a fresh lab
@@ -87,10 +88,11 @@ final class StormLab {
       f.write(("CD001 nett-boot storm ISO\n").getBytes(StandardCharsets.US_ASCII));
     }
     Vertx vertx = Vertx.vertx();
-    MachineStore store = StoreFactory.sqlite(vertx, data);
+    Stores stores = StoreFactory.sqlite(vertx, data);
+    MachineStore store = stores.machines();
     try {
       Duration t = Duration.ofMinutes(5);
-      Await.result(store.migrate(), t, "migrating the storm store");
+      Await.result(stores.migrate(), t, "migrating the storm store");
       ArtifactStore blobs = new ArtifactStore(data.resolve("artifacts"));
       Instant now = Instant.now();
       for (String name : List.of(KERNEL, INITRAMFS, ISO)) {
@@ -127,7 +129,7 @@ final class StormLab {
         }
       }
     } finally {
-      store.close();
+      stores.close();
       Await.result(vertx.close(), Duration.ofSeconds(10), "closing");
     }
     openUp(dir);

@@ -36,6 +36,8 @@ final class StormServers {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("--enable-native-access=ALL-UNNAMED");
     cmd.add("-Djava.net.preferIPv6Addresses=true");
+    // as the launcher starts 'serve' (see ./talos-fabric-builder); jvmOptions may override it
+    cmd.add("-Dio.netty.allocator.type=pooled");
     cmd.addAll(jvmOptions);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
         "--pki", lab.dir().resolve("pki").toString(), "--data", lab.data().toString(),

@@ -20,10 +20,9 @@ import nettboot.core.error.ConflictException;
 import nettboot.core.error.UnavailableException;
 import nettboot.core.fabric.Ipv6Prefix;
 import nettboot.core.pki.EmbeddedCa;
-import nettboot.core.store.MachineStore;
-import nettboot.core.store.PrefixAllocator;
-import nettboot.core.store.SqlMachineStore;
 import nettboot.core.store.StoreFactory;
+import nettboot.core.store.StoreLocation;
+import nettboot.core.store.Stores;
 import nettboot.core.talos.ClusterSecrets;
 import nettboot.core.talos.Inventory;
 import nettboot.core.talos.Inventory.Node;
@@ -107,21 +106,12 @@ final class TalosCommand {
     if (data == null && postgres == null) {
       return await(PrefixAssignment.resolve(inv, Optional.empty(), Instant.now()));
     }
+    StoreLocation location = postgres != null ? new StoreLocation.Postgres(postgres)
+        : new StoreLocation.Sqlite(DataDirectory.create(data));
     Vertx vertx = Vertx.vertx();
-    try {
-      MachineStore store = postgres != null ? StoreFactory.postgres(vertx, postgres)
-          : StoreFactory.sqlite(vertx, data);
-      try {
-        await(store.migrate());
-        PrefixAllocator allocator = ((SqlMachineStore) store).prefixAllocator();
-        return await(PrefixAssignment.resolve(inv, Optional.of(allocator), Instant.now()));
-      } finally {
-        try {
-          store.close();
-        } catch (Exception ignored) {
-          // closing a pool does not fail in a way that matters here
-        }
-      }
+    try (Stores stores = StoreFactory.open(vertx, location)) {
+      await(stores.migrate());
+      return await(PrefixAssignment.resolve(inv, Optional.of(stores.prefixes()), Instant.now()));
     } finally {
       vertx.close();
     }

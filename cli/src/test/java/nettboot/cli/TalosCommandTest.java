@@ -58,6 +58,12 @@ class TalosCommandTest {
     // allocation without a store is refused, naming the nodes
     assertThat(Main.run("talos", "gen", "--nodes", EXAMPLE.toString(), "--pki", pki.toString(),
         "--out", dir.resolve("out3").toString())).isEqualTo(Main.EXIT_INVALID);
+
+    // a --data directory that does not exist yet is created, as 'serve' does
+    Path fresh = dir.resolve("fresh").resolve("data");
+    assertThat(Main.run("talos", "gen", "--nodes", EXAMPLE.toString(), "--pki", pki.toString(),
+        "--out", dir.resolve("out4").toString(), "--data", fresh.toString())).isZero();
+    assertThat(fresh.resolve("nett-boot.db")).isRegularFile();
   }
 
   @Test

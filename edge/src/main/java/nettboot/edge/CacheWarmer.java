@@ -1,10 +1,9 @@
-package nettboot.cli;
+package nettboot.edge;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.util.Map;
 import nettboot.core.store.CachingMachineStore;
-import nettboot.edge.JsonLog;
 
 /**
  * Keeps the boot cache's hot set warm: {@link CachingMachineStore#warm} every {@code periodMs}.

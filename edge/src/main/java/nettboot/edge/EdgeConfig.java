@@ -96,6 +96,14 @@ public record EdgeConfig(
         handshakeTimeout, accessLog, configTokenTtl, address);
   }
 
+  /** The same configuration with {@code loops} event loops (one listener instance on each). */
+  public EdgeConfig withEventLoops(int loops) {
+    return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
+        artifactDir, loops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
+        handshakeTimeout, accessLog, configTokenTtl, events);
+  }
+
+  /** The same configuration with the access log (one line per request) on or off. */
   public EdgeConfig withAccessLog(boolean on) {
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, eventLoops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,

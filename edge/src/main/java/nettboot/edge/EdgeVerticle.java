@@ -51,8 +51,20 @@ final class EdgeVerticle extends VerticleBase {
         .exceptionHandler(t -> services.metrics().handshakeFailure(listener, kind(t)));
     servers.add(server);
     return server.listen().recover(e -> Future.failedFuture(new nettboot.core.error.UnavailableException(
-        "cannot listen for " + listener + " on " + new ListenAddress(options.getHost(), options.getPort())
-            + ": " + e.getMessage(), e)));
+        bindFailure(listener, new ListenAddress(options.getHost(), options.getPort()), e), e)));
+  }
+
+  /**
+   * One line naming the setting to change: every listener's address is the {@code --<listener>-listen}
+   * option of {@code serve} (and {@code demo}); the events sink may also be turned off.
+   */
+  static String bindFailure(String listener, ListenAddress address, Throwable cause) {
+    String option = "--" + listener + "-listen";
+    String why = String.valueOf(cause.getMessage());
+    String what = why.toLowerCase(java.util.Locale.ROOT).contains("already in use")
+        ? " is already in use" : ": cannot listen (" + why.lines().findFirst().orElse("") + ")";
+    return option + " " + address + what + "; pass " + option + " ADDR:PORT"
+        + (TalosEventSink.LISTENER.equals(listener) ? " or off" : "");
   }
 
   Ports actualPorts() {

@@ -3,6 +3,8 @@ package nettboot.edge;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.util.List;
 import nettboot.core.admin.AdminService;
@@ -11,6 +13,8 @@ import nettboot.core.boot.BootService;
 import nettboot.core.delivery.ConfigDelivery;
 import nettboot.core.delivery.DeliverySettings;
 import nettboot.core.delivery.InstallArguments;
+import nettboot.core.error.InvalidInputException;
+import nettboot.core.store.ConfigStore;
 import nettboot.core.store.MachineStore;
 import nettboot.core.talos.ConfigValidator;
 import nettboot.core.talos.TalosSchema;
@@ -18,11 +22,12 @@ import nettboot.core.talos.events.InstallEvidence;
 import nettboot.core.talos.events.InstallTracker;
 
 /**
- * The metadata server: boot, config, admin and ops listeners on every event loop, over one store.
- * Start-up fails fast (with the listener and address named) when a certificate is unreadable, the
- * OpenSSL engine is missing or a port is taken.
+ * The listeners of the metadata server: boot, config, admin, ops (and the Talos events sink) on
+ * every event loop, over the stores {@link EdgeServer} opened. Start-up fails fast (with the
+ * listener and address named) when a certificate is unreadable, the OpenSSL engine is missing or a
+ * port is taken.
  */
-public final class MetadataServer {
+final class MetadataServer {
   private final Vertx vertx;
   private final List<String> deployments;
   private final EdgeVerticle.Ports ports;
@@ -36,47 +41,50 @@ public final class MetadataServer {
   }
 
   /**
-   * Starts the listeners, one instance per event loop sharing each port. The store must be
-   * migrated already. Port 0 means "a free port chosen at start-up" (tests, labs).
+   * Starts the listeners, one instance per event loop sharing each port, over migrated stores;
+   * {@link EdgeServer} is the caller. Port 0 means "a free port chosen at start-up" (tests, labs).
+   * The blocking preparation (artifact directories and the sweep of interrupted uploads,
+   * certificate files, port probes) runs on a worker, so any thread may call this.
    */
-  public static Future<MetadataServer> start(Vertx vertx, EdgeConfig config, MachineStore store,
-      JsonLog log, Clock clock) {
-    return start(vertx, config, store, null, log, clock);
+  static Future<MetadataServer> start(Vertx vertx, EdgeConfig config, MachineStore store,
+      ConfigStore configs, JsonLog log, Clock clock) {
+    return vertx.executeBlocking(() -> prepare(vertx, config, store, configs, log, clock), false)
+        .compose(w -> vertx.deployVerticle(() -> new EdgeVerticle(w.services(), w.ports()),
+                new DeploymentOptions().setInstances(config.eventLoops()))
+            .map(id -> new MetadataServer(vertx, List.of(id), w.ports(), w.services().metrics())));
   }
 
-  /**
-   * As above, with config delivery: install netboots of machines that have a config get
-   * {@code talos.config=<config listener URL with a per-boot token>} and {@code talos.config.early}.
-   */
-  public static Future<MetadataServer> start(Vertx vertx, EdgeConfig config, MachineStore store,
-      nettboot.core.store.ConfigStore configs, JsonLog log, Clock clock) {
+  private record Wiring(EdgeServices services, EdgeVerticle.Ports ports) {}
+
+  /** Everything the listener instances share; blocks on files. */
+  private static Wiring prepare(Vertx vertx, EdgeConfig config, MachineStore store,
+      ConfigStore configs, JsonLog log, Clock clock) {
+    TlsOptions.requireOpenSsl();
+    ArtifactStore artifacts = new ArtifactStore(config.artifactDir());
+    // no upload is in flight before the listeners open: what is in incoming/ was interrupted
+    artifacts.sweepIncoming();
+    CertificateStatus certs = new CertificateStatus(List.of(config.serverCert(), config.clientCa()), clock);
+    EdgeVerticle.Ports ports = new EdgeVerticle.Ports(resolve(config.boot()),
+        resolve(config.config()), resolve(config.admin()), resolve(config.ops()),
+        config.events() == null ? -1 : resolve(config.events()));
+    String clientCa;
     try {
-      TlsOptions.requireOpenSsl();
-      ArtifactStore artifacts = new ArtifactStore(config.artifactDir());
-      CertificateStatus certs = new CertificateStatus(List.of(config.serverCert(), config.clientCa()), clock);
-      EdgeVerticle.Ports ports = new EdgeVerticle.Ports(resolve(config.boot()),
-          resolve(config.config()), resolve(config.admin()), resolve(config.ops()),
-          config.events() == null || configs == null ? -1 : resolve(config.events()));
-      DeliverySettings delivery = DeliverySettings.of(ports.config(), config.configTokenTtl(),
-          java.nio.file.Files.readString(config.clientCa()), ports.events());
-      EdgeServices services = new EdgeServices(config, store, artifacts, new Metrics(), log, clock,
-          certs,
-          new BootService(store, configs == null ? null : new InstallArguments(configs, delivery, clock), clock),
-          new ConfigDelivery(store, configs, clock),
-          configs == null ? null : new InstallEvidence(store, configs,
-              new InstallTracker(InstallTracker.DEFAULT_CAPACITY), clock),
-          new AdminService(store, configs, () -> new ConfigValidator(TalosSchema.load()), vertx, clock),
-          OpenApi.load(),
-          VerifiedClientCertificates.forCa(config.clientCa(), clock), new ChunkBudget.PerLoop());
-      return vertx.deployVerticle(() -> new EdgeVerticle(services, ports),
-              new DeploymentOptions().setInstances(config.eventLoops()))
-          .map(id -> new MetadataServer(vertx, List.of(id), ports, services.metrics()));
-    } catch (java.io.IOException e) {
-      return Future.failedFuture(new nettboot.core.error.InvalidInputException(
-          config.clientCa().toString(), "cannot read the platform CA: " + e.getMessage()));
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
+      clientCa = Files.readString(config.clientCa());
+    } catch (IOException e) {
+      throw new InvalidInputException(config.clientCa().toString(),
+          "cannot read the platform CA: " + e.getMessage());
     }
+    DeliverySettings delivery = DeliverySettings.of(ports.config(), config.configTokenTtl(),
+        clientCa, ports.events());
+    EdgeServices services = new EdgeServices(config, store, artifacts, new Metrics(), log, clock,
+        certs,
+        new BootService(store, new InstallArguments(configs, delivery, clock), clock),
+        new ConfigDelivery(store, configs, clock),
+        new InstallEvidence(store, configs, new InstallTracker(InstallTracker.DEFAULT_CAPACITY), clock),
+        new AdminService(store, configs, () -> new ConfigValidator(TalosSchema.load()), vertx, clock),
+        OpenApi.load(),
+        VerifiedClientCertificates.forCa(config.clientCa(), clock), new ChunkBudget.PerLoop());
+    return new Wiring(services, ports);
   }
 
   /** A concrete port for the address: itself, or a free one when it is 0. */

@@ -2,7 +2,6 @@ package nettboot.edge;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -20,12 +19,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import nettboot.core.pki.EmbeddedCa;
+import nettboot.core.store.ConfigStore;
 import nettboot.core.store.MachineStore;
-import nettboot.core.store.StoreFactory;
+import nettboot.core.store.StoreLocation;
+import nettboot.core.store.Stores;
 
 /**
- * A real metadata server for tests: generated PKI, SQLite (or a given store), every listener on
+ * A real metadata server for tests, built by the production composition root ({@link EdgeServer}):
+ * generated PKI, SQLite under {@code dir/data} (or a given PostgreSQL database), every listener on
  * an ephemeral port of [::1], and mTLS clients for tenants and admins.
  */
 public final class EdgeFixture implements AutoCloseable {
@@ -33,45 +36,46 @@ public final class EdgeFixture implements AutoCloseable {
   public final Path dir;
   public final EmbeddedCa ca;
   public final Vertx vertx;
+  /** The machine store the listeners use (the boot cache when it is on). */
   public final MachineStore store;
-  public final MetadataServer server;
-  /** Config delivery store (null when the store is not SQL-backed). */
-  public final nettboot.core.store.ConfigStore configs;
+  public final EdgeServer server;
+  public final ConfigStore configs;
   public final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
   private final JsonLog log;
   private final List<WebClient> clients = new ArrayList<>();
 
+  /** SQLite, no boot cache. */
   public EdgeFixture(Path dir) {
-    this(dir, null);
+    this(dir, null, Duration.ZERO, UnaryOperator.identity());
   }
 
-  /** @param storeFactory null for SQLite under dir/data */
-  public EdgeFixture(Path dir, java.util.function.Function<Vertx, MachineStore> storeFactory) {
+  /**
+   * @param postgresUrl the database, or null for SQLite under {@code dir/data}
+   * @param cacheTtl the boot cache's TTL as {@code serve --cache-ttl-ms} takes it; zero: no cache
+   * @param intercept applied to the stores as they are opened (fault injection)
+   */
+  public EdgeFixture(Path dir, String postgresUrl, Duration cacheTtl, UnaryOperator<Stores> intercept) {
     this.dir = dir;
     this.ca = EmbeddedCa.init(dir.resolve("pki"), DOMAIN, List.of("::1", "127.0.0.1"), Clock.systemUTC());
     for (String t : List.of("acme", "globex", "initech")) {
       ca.issueTenant(t);
     }
     ca.issueAdmin("operator");
+    Path data = dir.resolve("data");
     try {
-      java.nio.file.Files.createDirectories(dir.resolve("data"));
+      java.nio.file.Files.createDirectories(data);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
-    this.store = storeFactory == null ? StoreFactory.sqlite(vertx, dir.resolve("data")) : storeFactory.apply(vertx);
-    await(store.migrate());
     ListenAddress any = new ListenAddress("::1", 0);
     EdgeConfig config = EdgeConfig.of(any, any, any, any, ca.serverCertPath(), ca.serverKeyPath(),
-        ca.rootCertPath(), DOMAIN, dir.resolve("data").resolve("artifacts")).withEvents(any);
+        ca.rootCertPath(), DOMAIN, data.resolve("artifacts")).withEvents(any).withEventLoops(2);
     this.log = new JsonLog(new PrintStream(logBytes, true));
-    this.configs = unwrap(store) instanceof nettboot.core.store.SqlMachineStore sql
-        ? sql.configStore() : null;
-    this.server = await(MetadataServer.start(vertx, config, store, configs, log, Clock.systemUTC()));
-  }
-
-  private static MachineStore unwrap(MachineStore s) {
-    return s instanceof nettboot.core.store.CachingMachineStore c ? c.delegate() : s;
+    this.server = EdgeServer.start(new EdgeServer.Settings(config,
+        StoreLocation.of(data, postgresUrl), cacheTtl), log, Clock.systemUTC(), intercept);
+    this.vertx = server.vertx();
+    this.store = server.machines();
+    this.configs = server.stores().configs();
   }
 
   public String configUrl(String path) {
@@ -255,10 +259,8 @@ public final class EdgeFixture implements AutoCloseable {
   public void close() {
     clients.forEach(WebClient::close);
     try {
-      await(server.close());
+      server.close();
     } finally {
-      store.close();
-      await(vertx.close());
       log.close();
     }
   }

@@ -1,7 +1,8 @@
 package nettboot.edge;
 
 import java.nio.file.Path;
-import nettboot.core.store.StoreFactory;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
 import nettboot.core.testsupport.TestPostgres;
 
 /** Every admin API test again, with the server on a real PostgreSQL store. */
@@ -9,6 +10,6 @@ class PostgresAdminApiTest extends AdminApiTest {
   @Override
   EdgeFixture newFixture(Path tmp) {
     String url = TestPostgres.newDatabase();
-    return new EdgeFixture(tmp, vertx -> StoreFactory.postgres(vertx, url));
+    return new EdgeFixture(tmp, url, Duration.ZERO, UnaryOperator.identity());
   }
 }
