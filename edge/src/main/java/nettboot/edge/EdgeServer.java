@@ -7,10 +7,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -117,13 +117,16 @@ public final class EdgeServer {
     }
   }
 
-  /** What a start has built so far, so a failed start can take it down again. */
+  /**
+   * What a start has built so far (written on Vert.x threads, read by the starting thread), so a
+   * failed start can take it down again.
+   */
   private static final class Starting {
     final Vertx vertx;
     final Settings settings;
     final JsonLog log;
-    final List<AutoCloseable> feeds = new ArrayList<>();
-    Stores stores;
+    final List<AutoCloseable> feeds = new CopyOnWriteArrayList<>();
+    volatile Stores stores;
 
     Starting(Vertx vertx, Settings settings, JsonLog log) {
       this.vertx = vertx;
