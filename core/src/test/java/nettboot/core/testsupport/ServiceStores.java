@@ -20,8 +20,8 @@ import nettboot.core.machine.Machine;
 import nettboot.core.store.ArtifactRecord;
 import nettboot.core.store.ConfigStore;
 import nettboot.core.store.MachineStore;
-import nettboot.core.store.SqlMachineStore;
 import nettboot.core.store.StoreFactory;
+import nettboot.core.store.Stores;
 
 /**
  * A real, migrated SQLite store (machines and configs) under a directory, a clock tests move, and
@@ -33,11 +33,13 @@ public final class ServiceStores implements AutoCloseable {
   public final MachineStore machines;
   public final ConfigStore configs;
   public final TestClock clock = new TestClock(Instant.parse("2026-06-01T10:00:00Z"));
+  private final Stores stores;
 
   public ServiceStores(Path dir) {
-    this.machines = StoreFactory.sqlite(vertx, dir);
-    await(machines.migrate());
-    this.configs = ((SqlMachineStore) machines).configStore();
+    this.stores = StoreFactory.sqlite(vertx, dir);
+    await(stores.migrate());
+    this.machines = stores.machines();
+    this.configs = stores.configs();
   }
 
   public static <T> T await(Future<T> f) {
@@ -98,7 +100,7 @@ public final class ServiceStores implements AutoCloseable {
 
   @Override
   public void close() {
-    machines.close();
+    stores.close();
     await(vertx.close());
   }
 
