@@ -2,6 +2,7 @@ package nettboot.core.machine;
 
 import java.util.Locale;
 import java.util.regex.Pattern;
+import nettboot.core.error.ErrorText;
 import nettboot.core.error.InvalidInputException;
 
 /**
@@ -18,7 +19,7 @@ public sealed interface MachineId permits MachineId.Uuid, MachineId.Mac {
   record Uuid(String value) implements MachineId {
     public Uuid {
       if (!UUID_CANONICAL.matcher(value).matches()) {
-        throw new InvalidInputException("uuid", "not a canonical UUID: " + printable(value));
+        throw new InvalidInputException("uuid", "not a canonical UUID: " + ErrorText.printable(value));
       }
     }
 
@@ -32,7 +33,7 @@ public sealed interface MachineId permits MachineId.Uuid, MachineId.Mac {
   record Mac(String value) implements MachineId {
     public Mac {
       if (!MAC_CANONICAL.matcher(value).matches()) {
-        throw new InvalidInputException("mac", "not a canonical MAC: " + printable(value));
+        throw new InvalidInputException("mac", "not a canonical MAC: " + ErrorText.printable(value));
       }
     }
 
@@ -77,14 +78,14 @@ public sealed interface MachineId permits MachineId.Uuid, MachineId.Mac {
       throw new InvalidInputException("id", e.getMessage().substring(e.field().length() + 2));
     }
     throw new InvalidInputException("id", "not a SMBIOS UUID (8-4-4-4-12 hex) or a MAC "
-        + "(aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff or 12 hex digits): " + printable(text));
+        + "(aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff or 12 hex digits): " + ErrorText.printable(text));
   }
 
   /** Parses a UUID field (enrolment input), refusing the firmware placeholder values. */
   static Uuid parseUuid(String text) {
     if (text == null || !UUID_ANY.matcher(text).matches()) {
       throw new InvalidInputException("uuid",
-          "not a SMBIOS UUID (8-4-4-4-12 hex digits): " + printable(text));
+          "not a SMBIOS UUID (8-4-4-4-12 hex digits): " + ErrorText.printable(text));
     }
     String canonical = text.toLowerCase(Locale.ROOT);
     String digits = canonical.replace("-", "");
@@ -100,7 +101,7 @@ public sealed interface MachineId permits MachineId.Uuid, MachineId.Mac {
     if (text == null || !(MAC_COLON.matcher(text).matches() || MAC_HYPHEN.matcher(text).matches()
         || MAC_BARE.matcher(text).matches())) {
       throw new InvalidInputException("mac",
-          "not a MAC (aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff or 12 hex digits): " + printable(text));
+          "not a MAC (aa:bb:cc:dd:ee:ff, aa-bb-cc-dd-ee-ff or 12 hex digits): " + ErrorText.printable(text));
     }
     String hex = text.replace(":", "").replace("-", "").toLowerCase(Locale.ROOT);
     StringBuilder sb = new StringBuilder(17);
@@ -115,28 +116,5 @@ public sealed interface MachineId permits MachineId.Uuid, MachineId.Mac {
       throw new InvalidInputException("mac", "MAC " + canonical + " cannot identify a machine");
     }
     return new Mac(canonical);
-  }
-
-  /** Renders untrusted text for an error message: at most 64 chars, non-printables escaped. */
-  static String printable(String text) {
-    if (text == null) {
-      return "null";
-    }
-    StringBuilder sb = new StringBuilder();
-    sb.append('"');
-    int n = Math.min(text.length(), 64);
-    for (int i = 0; i < n; i++) {
-      char c = text.charAt(i);
-      if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-        sb.append(c);
-      } else {
-        sb.append(String.format("\\u%04x", (int) c));
-      }
-    }
-    if (text.length() > n) {
-      sb.append("...");
-    }
-    sb.append('"');
-    return sb.toString();
   }
 }

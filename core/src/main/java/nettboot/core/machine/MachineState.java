@@ -1,5 +1,6 @@
 package nettboot.core.machine;
 
+import nettboot.core.error.ErrorText;
 import nettboot.core.error.InvalidInputException;
 
 /** The lifecycle states of a machine. See {@link Lifecycle} for the legal transitions. */
@@ -50,7 +51,7 @@ public enum MachineState {
     for (MachineState s : values()) {
       names.append(names.isEmpty() ? "" : ", ").append(s.wireName);
     }
-    throw new InvalidInputException("state", "unknown state " + MachineId.printable(text)
+    throw new InvalidInputException("state", "unknown state " + ErrorText.printable(text)
         + "; expected one of " + names);
   }
 }

@@ -1,5 +1,6 @@
 package nettboot.core.machine;
 
+import nettboot.core.error.ErrorText;
 import nettboot.core.error.InvalidInputException;
 
 /** The Talos machine type. */
@@ -31,6 +32,6 @@ public enum Role {
       }
     }
     throw new InvalidInputException("role",
-        "unknown role " + MachineId.printable(text) + "; expected controlplane or worker");
+        "unknown role " + ErrorText.printable(text) + "; expected controlplane or worker");
   }
 }

@@ -2,8 +2,8 @@ package nettboot.core.pki;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
+import nettboot.core.error.ErrorText;
 import nettboot.core.error.InvalidInputException;
 import nettboot.core.machine.Names;
 
@@ -38,7 +38,7 @@ public final class Addresses {
   public static String requireDomain(String field, String value) {
     Names.requireHostname(field, value);
     if (parseIpv4(value) != null) {
-      throw new InvalidInputException(field, "expected a DNS name, not an IP address: " + printable(value));
+      throw new InvalidInputException(field, "expected a DNS name, not an IP address: " + ErrorText.printable(value));
     }
     return value;
   }
@@ -47,7 +47,7 @@ public final class Addresses {
   public static byte[] requireIpv6(String field, String value) {
     byte[] b = parseIpv6(value);
     if (b == null) {
-      throw new InvalidInputException(field, "not a valid IPv6 address: " + printable(value)
+      throw new InvalidInputException(field, "not a valid IPv6 address: " + ErrorText.printable(value)
           + " (eight groups of 1-4 hex digits, '::' at most once, no brackets or zone)");
     }
     return b;
@@ -57,7 +57,7 @@ public final class Addresses {
   public static byte[] requireIpv4(String field, String value) {
     byte[] b = parseIpv4(value);
     if (b == null) {
-      throw new InvalidInputException(field, "not a valid IPv4 address: " + printable(value)
+      throw new InvalidInputException(field, "not a valid IPv4 address: " + ErrorText.printable(value)
           + " (four decimal octets 0-255 without leading zeros)");
     }
     return b;
@@ -230,23 +230,5 @@ public final class Addresses {
       out.add(v);
     }
     return out;
-  }
-
-  /** Untrusted text for an error message: quoted, at most 64 chars, non-printables escaped. */
-  static String printable(String text) {
-    if (text == null) {
-      return "null";
-    }
-    StringBuilder sb = new StringBuilder("\"");
-    int n = Math.min(text.length(), 64);
-    for (int i = 0; i < n; i++) {
-      char c = text.charAt(i);
-      if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
-        sb.append(c);
-      } else {
-        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-      }
-    }
-    return sb.append(text.length() > n ? "...\"" : "\"").toString();
   }
 }

@@ -80,7 +80,7 @@ public sealed interface ClientIdentity {
       String suffix = "." + bootDomain;
       if (bootDomain != null && !bootDomain.isEmpty() && cn.endsWith(suffix)) {
         String label = cn.substring(0, cn.length() - suffix.length());
-        if (Names.TENANT.matcher(label).matches()) {
+        if (Names.DNS_LABEL.matcher(label).matches()) {
           return new Tenant(label, subject);
         }
       }

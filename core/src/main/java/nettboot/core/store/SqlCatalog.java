@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import nettboot.core.error.ConflictException;
+import nettboot.core.error.ErrorText;
 import nettboot.core.error.InvalidInputException;
 import nettboot.core.machine.BootProfile;
-import nettboot.core.machine.MachineId;
 
 /**
  * Boot profiles and artifact aliases on the inventory database (tables {@code profiles} and
@@ -45,7 +45,7 @@ final class SqlCatalog {
             ? Future.succeededFuture()
             // the same answer whether it is missing or another tenant's: never reveal which
             : Future.failedFuture(new InvalidInputException("profile",
-                "no profile " + MachineId.printable(name) + " for tenant " + tenant)));
+                "no profile " + ErrorText.printable(name) + " for tenant " + tenant)));
   }
 
   Future<BootProfile> putProfile(BootProfile profile) {

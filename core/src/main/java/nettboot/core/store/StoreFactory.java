@@ -9,8 +9,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import nettboot.core.error.ErrorText;
 import nettboot.core.error.InvalidInputException;
-import nettboot.core.machine.MachineId;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -96,7 +96,7 @@ public final class StoreFactory {
     }
     if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
       throw new InvalidInputException("postgres",
-          "scheme " + MachineId.printable(uri.getScheme()) + " is not postgresql" + expected);
+          "scheme " + ErrorText.printable(uri.getScheme()) + " is not postgresql" + expected);
     }
     String shown = redacted(uri);
     if (uri.getHost() == null) {
