@@ -1,13 +1,10 @@
 package nettboot.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import nettboot.core.error.InvalidInputException;
+import nettboot.core.io.SecureFiles;
 import nettboot.core.media.Arch;
 import nettboot.core.media.BuiltMedia;
 import nettboot.core.media.MediaSpec;
@@ -74,19 +71,16 @@ final class MediaCommand {
       try {
         spec = new MediaSpec(tenant, metadataServer, port, arch, efi);
       } catch (InvalidInputException e) {
-        String option = switch (String.valueOf(e.field())) {
-          case "metadataServer" -> "--metadata-server";
-          case "port" -> "--port";
-          case "tenant" -> "--tenant";
-          default -> e.field();
-        };
-        String prefix = e.field() + ": ";
-        String msg = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
-        throw new InvalidInputException(option, msg);
+        throw asOption(e);
       }
       EmbeddedCa ca = EmbeddedCa.load(pki);
       long t0 = System.nanoTime();
-      BuiltMedia m = TenantMedia.build(ca, spec, out);
+      BuiltMedia m;
+      try {
+        m = TenantMedia.build(ca, spec, out);
+      } catch (InvalidInputException e) {
+        throw asOption(e);
+      }
       long ms = (System.nanoTime() - t0) / 1_000_000;
       System.out.println("built tenant media for " + spec.tenant() + " (" + arch.cliName() + ", metadata server ["
           + spec.metadataServer() + "]" + (spec.port() == 443 ? "" : ":" + spec.port()) + ") in " + ms + " ms");
@@ -95,6 +89,23 @@ final class MediaCommand {
       System.out.println("  pinned CA  " + ca.rootCertPath() + " (sha256 " + m.rootFingerprint() + ")");
       System.out.println("  iPXE       " + efi);
       System.out.println("  the media hold the tenant's private key: bearer credentials, mode 0600");
+    }
+
+    /** Names the option a spec field came from ("metadataServer" → "--metadata-server"). */
+    static InvalidInputException asOption(InvalidInputException e) {
+      String option = switch (String.valueOf(e.field())) {
+        case "metadataServer" -> "--metadata-server";
+        case "port" -> "--port";
+        case "tenant" -> "--tenant";
+        case "ipxeEfi" -> "--ipxe-efi";
+        default -> null;
+      };
+      if (option == null) {
+        return e;
+      }
+      String prefix = e.field() + ": ";
+      String msg = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
+      return new InvalidInputException(option, msg);
     }
 
     /** {@code <repo>/.cache/ipxe/usr/lib/ipxe/ipxe-<arch>.efi}, the repository found above the working directory. */
@@ -124,14 +135,9 @@ final class MediaCommand {
     }
 
     private static String sha256(Path p) {
-      try (InputStream in = Files.newInputStream(p)) {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        byte[] buf = new byte[1 << 16];
-        for (int n; (n = in.read(buf)) > 0; ) {
-          md.update(buf, 0, n);
-        }
-        return HexFormat.of().formatHex(md.digest());
-      } catch (IOException | NoSuchAlgorithmException e) {
+      try {
+        return SecureFiles.sha256(p);
+      } catch (IOException e) {
         return "(unreadable: " + e.getMessage() + ")";
       }
     }

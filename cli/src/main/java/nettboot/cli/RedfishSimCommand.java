@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import nettboot.core.error.InvalidInputException;
+import nettboot.core.io.SecureFiles;
 import nettboot.core.pki.EmbeddedCa;
 import nettboot.edge.ListenAddress;
 import nettboot.redfish.sim.Fault;
@@ -116,9 +117,7 @@ final class RedfishSimCommand implements Runnable {
       byte[] b = new byte[12];
       new SecureRandom().nextBytes(b);
       String pw = HexFormat.of().formatHex(b);
-      Files.createFile(f, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(f, pw + "\n", StandardCharsets.UTF_8);
+      SecureFiles.write(f, (pw + "\n").getBytes(StandardCharsets.UTF_8), true, false);
       return pw;
     } catch (java.io.IOException e) {
       throw new InvalidInputException(pki.toString(), "cannot write the generated password: " + e.getMessage());

@@ -5,12 +5,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import nettboot.core.error.ConflictException;
 import nettboot.core.error.UnavailableException;
 import nettboot.core.fabric.Ipv6Prefix;
+import nettboot.core.io.SecureFiles;
 import nettboot.core.pki.EmbeddedCa;
 import nettboot.core.store.StoreFactory;
 import nettboot.core.store.StoreLocation;
@@ -130,60 +128,13 @@ final class TalosCommand {
     }
   }
 
-  /**
-   * Writes every file into a new sibling directory (0700, files 0600), then moves it into place
-   * with one rename; an existing directory is swapped out only with {@code force}. A failure
-   * leaves the previous state untouched.
-   */
+  /** Writes the configs with {@link SecureFiles#writeDirectory}: all or nothing, files 0600. */
   static void writeAll(Path out, Map<String, String> files, boolean force) {
-    Path abs = out.toAbsolutePath();
-    if (Files.exists(abs) && !force) {
+    if (Files.exists(out) && !force) {
       throw new ConflictException(out + " already exists; use --force to replace it");
     }
-    Path tmp = null;
-    Path old = null;
-    try {
-      Files.createDirectories(abs.getParent());
-      tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      for (Map.Entry<String, String> f : files.entrySet()) {
-        Path p = Files.createFile(tmp.resolve(f.getKey()),
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(p, f.getValue(), StandardCharsets.UTF_8);
-        try (var ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.WRITE)) {
-          ch.force(true);
-        }
-      }
-      if (Files.exists(abs)) {
-        old = abs.resolveSibling("." + abs.getFileName() + ".old-" + System.nanoTime());
-        Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
-      }
-      Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-      tmp = null;
-      if (old != null) {
-        deleteTree(old);
-      }
-    } catch (IOException e) {
-      if (old != null && !Files.exists(abs)) {
-        try {
-          Files.move(old, abs, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException ignored) {
-          // the previous output stays at the .old path; the message names the failure
-        }
-      }
-      throw new UnavailableException("cannot write " + out + ": " + e.getMessage(), e);
-    } finally {
-      if (tmp != null) {
-        deleteTree(tmp);
-      }
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    try (var s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // a left-over hidden directory is harmless
-    }
+    Map<String, byte[]> bytes = new LinkedHashMap<>();
+    files.forEach((name, text) -> bytes.put(name, text.getBytes(StandardCharsets.UTF_8)));
+    SecureFiles.writeDirectory(out, bytes, force);
   }
 }

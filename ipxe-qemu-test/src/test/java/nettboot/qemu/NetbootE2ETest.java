@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -13,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import nettboot.core.io.SecureFiles;
 import nettboot.core.media.Arch;
 import nettboot.core.media.BuiltMedia;
 import nettboot.core.media.MediaSpec;
@@ -63,10 +63,10 @@ class NetbootE2ETest {
   @BeforeAll
   void lab() throws Exception {
     logs = Path.of(System.getProperty("nettboot.e2eLogs", "target/e2e-logs")).toAbsolutePath();
-    deleteTree(logs);
+    SecureFiles.deleteTree(logs);
     Files.createDirectories(logs);
     work = Files.createDirectories(logs.getParent().resolve("e2e-work"));
-    deleteTree(work);
+    SecureFiles.deleteTree(work);
     Files.createDirectories(work);
 
     Prerequisites.check();
@@ -379,16 +379,5 @@ class NetbootE2ETest {
       }
     }
     throw new AssertionError("no line with '" + prefix + "' on the console");
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (var s = Files.walk(p)) {
-      for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(f);
-      }
-    }
   }
 }

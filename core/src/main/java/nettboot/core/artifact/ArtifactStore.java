@@ -1,22 +1,17 @@
 package nettboot.core.artifact;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import nettboot.core.error.InvalidInputException;
 import nettboot.core.error.UnavailableException;
+import nettboot.core.io.SecureFiles;
 
 /**
  * Content-addressed artifact bytes on the local filesystem: {@code ROOT/blobs/sha256/<hex>}.
@@ -76,13 +71,9 @@ public final class ArtifactStore {
       if (expected != null && !SHA256.matcher(expected).matches()) {
         throw new InvalidInputException("sha256", "expected 64 hex digits");
       }
-      String actual;
-      long size;
-      try (FileChannel ch = FileChannel.open(uploaded, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-        ch.force(true);
-        size = ch.size();
-      }
-      actual = sha256(uploaded);
+      SecureFiles.fsync(uploaded);
+      long size = Files.size(uploaded);
+      String actual = SecureFiles.sha256(uploaded);
       if (expected != null && !expected.equals(actual)) {
         throw new InvalidInputException("sha256", "upload digest " + actual
             + " does not match the expected " + expected + "; nothing stored");
@@ -92,17 +83,13 @@ public final class ArtifactStore {
         return new Stored(actual, size);
       }
       try {
-        Files.move(uploaded, target, StandardCopyOption.ATOMIC_MOVE);
+        SecureFiles.moveIntoPlace(uploaded, target);
       } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
         if (!Files.exists(target)) {
           throw e;
         }
       }
-      try (FileChannel dir = FileChannel.open(blobs, StandardOpenOption.READ)) {
-        dir.force(true);
-      } catch (IOException ignored) {
-        // directory fsync is best effort on filesystems that do not support it
-      }
+      SecureFiles.syncDirectory(blobs);
       return new Stored(actual, size);
     } catch (IOException e) {
       throw new UnavailableException("cannot store artifact: " + e.getMessage(), e);
@@ -126,29 +113,13 @@ public final class ArtifactStore {
     }
   }
 
-  /** Hex SHA-256 of a file. */
+  /** Hex SHA-256 of a file ({@link SecureFiles#sha256(Path)}). */
   public static String sha256(Path file) throws IOException {
-    MessageDigest md = newSha256();
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buf = new byte[1 << 16];
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        md.update(buf, 0, n);
-      }
-    }
-    return HexFormat.of().formatHex(md.digest());
+    return SecureFiles.sha256(file);
   }
 
   /** Hex SHA-256 of bytes. */
   public static String sha256(byte[] data) {
-    return HexFormat.of().formatHex(newSha256().digest(data));
-  }
-
-  private static MessageDigest newSha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return HexFormat.of().formatHex(SecureFiles.newSha256().digest(data));
   }
 }

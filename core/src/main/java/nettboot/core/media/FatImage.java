@@ -28,6 +28,15 @@ final class FatImage {
   private static final int ATTR_VOLUME_ID = 0x08;
   private static final int ATTR_LFN = 0x0f;
 
+  /** The files need more clusters than the volume has; the caller names the input at fault. */
+  static final class VolumeFullException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    VolumeFullException() {
+      super("files do not fit the FAT volume");
+    }
+  }
+
   private FatImage() {}
 
   /** A directory tree; insertion order is the on-disk order. */
@@ -169,7 +178,7 @@ final class FatImage {
           continue;
         }
         if (next[0] + n > clusters + 2) {
-          throw new IllegalArgumentException("files do not fit the FAT volume");
+          throw new VolumeFullException();
         }
         int first = next[0];
         for (int i = 0; i < n; i++) {

@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import nettboot.core.error.ConflictException;
 import nettboot.core.error.InvalidInputException;
+import nettboot.core.io.SecureFiles;
 import nettboot.core.machine.Names;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.DEROctetString;

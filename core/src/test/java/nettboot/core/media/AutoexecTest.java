@@ -14,6 +14,7 @@ import java.util.List;
 import nettboot.core.error.InvalidInputException;
 import nettboot.core.pki.EmbeddedCa;
 import nettboot.core.pki.Pem;
+import nettboot.core.pki.Pkcs8;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
@@ -43,7 +44,7 @@ class AutoexecTest {
 
   @Test
   void theScriptFollowsTheVerifiedRecipe() {
-    String s = TenantMedia.autoexec(SPEC, cert, key);
+    String s = AutoexecScript.render(SPEC, cert, key);
     List<String> lines = s.lines().toList();
 
     assertThat(lines.get(0)).isEqualTo("#!ipxe");
@@ -89,13 +90,13 @@ class AutoexecTest {
 
   @Test
   void aPortOtherThan443IsInTheUrl() {
-    String s = TenantMedia.autoexec(new MediaSpec("acme", "2001:db8:100::53", 8443, Arch.X86_64, Path.of("x")), cert, key);
+    String s = AutoexecScript.render(new MediaSpec("acme", "2001:db8:100::53", 8443, Arch.X86_64, Path.of("x")), cert, key);
     assertThat(s).contains("chain --timeout 5000 https://[${server}]:8443/v1/boot/${id} || goto localboot\n");
   }
 
   @Test
   void certAndKeyAreTheTenantsAsDerHexAndTheKeyIsPkcs8WithItsPublicPart() throws Exception {
-    String s = TenantMedia.autoexec(SPEC, cert, key);
+    String s = AutoexecScript.render(SPEC, cert, key);
     byte[] certDer = HexFormat.ofDelimiter(":").parseHex(value(s, "cert"));
     assertThat(certDer).isEqualTo(cert.getEncoded());
     X509Certificate back = (X509Certificate) CertificateFactory.getInstance("X.509")
@@ -125,13 +126,13 @@ class AutoexecTest {
     Tools.ok("openssl", "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", k.toString());
     Tools.ok("openssl", "req", "-x509", "-new", "-key", k.toString(), "-subj", "/CN=t", "-days", "1", "-out", c.toString());
     byte[] openssl = Tools.ok("openssl", "pkcs8", "-topk8", "-nocrypt", "-in", k.toString(), "-outform", "DER");
-    byte[] ours = TenantMedia.pkcs8WithPublicKey(Pem.readPrivateKey(k), Pem.readCertificates(c).get(0), "k");
+    byte[] ours = Pkcs8.withPublicKey(Pem.readPrivateKey(k), Pem.readCertificates(c).get(0), "k");
     assertThat(ours).isEqualTo(openssl);
   }
 
   @Test
   void theKeyIsNeverEchoedAndAppearsOnlyInItsSetLine() {
-    String s = TenantMedia.autoexec(SPEC, cert, key);
+    String s = AutoexecScript.render(SPEC, cert, key);
     String hex = value(s, "privkey");
     assertThat(s.indexOf(hex)).isEqualTo(s.lastIndexOf(hex));
     assertThat(s.lines().filter(l -> l.startsWith("echo"))).noneMatch(l -> l.contains("privkey") || l.length() > 120);
@@ -140,7 +141,7 @@ class AutoexecTest {
   @Test
   void aKeyOfAnotherTenantIsRefused() {
     PrivateKey other = Pem.readPrivateKey(ca.tenantKeyPath("other"));
-    assertThatThrownBy(() -> TenantMedia.autoexec(SPEC, cert, other))
+    assertThatThrownBy(() -> AutoexecScript.render(SPEC, cert, other))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("does not belong to the tenant certificate");
   }
@@ -163,7 +164,7 @@ class AutoexecTest {
 
   @Test
   void theScriptIsReproducible() {
-    assertThat(TenantMedia.autoexec(SPEC, cert, key)).isEqualTo(TenantMedia.autoexec(SPEC, cert, key));
+    assertThat(AutoexecScript.render(SPEC, cert, key)).isEqualTo(AutoexecScript.render(SPEC, cert, key));
   }
 
   private static int indexOfPrefix(List<String> lines, String prefix) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class PinnedIpxeTest {
-  static final byte[] IPXE_ROOT = HexFormat.of().parseHex(TenantMedia.IPXE_ROOT_FINGERPRINT);
+  static final byte[] IPXE_ROOT = HexFormat.of().parseHex(PinnedIpxe.IPXE_ROOT_FINGERPRINT);
   @TempDir
   static Path tmp;
   static X509Certificate root;
@@ -41,7 +41,7 @@ class PinnedIpxeTest {
     assertThat(PeImage.find(efi, IPXE_ROOT)).hasSize(1);
     assertThat(PeImage.ipxeVersion(efi)).hasValueSatisfying(v -> assertThat(v).startsWith("2."));
 
-    byte[] pinned = TenantMedia.pinnedIpxe(efi, root, arch);
+    byte[] pinned = PinnedIpxe.pin(efi, root, arch);
 
     assertThat(pinned).hasSameSizeAs(efi);
     assertThat(PeImage.find(pinned, IPXE_ROOT)).isEmpty();
@@ -63,7 +63,7 @@ class PinnedIpxeTest {
     long before = pe.storedChecksum(efi);
     assertThat(before).isNotZero();
 
-    byte[] pinned = TenantMedia.pinnedIpxe(efi, root, Arch.X86_64);
+    byte[] pinned = PinnedIpxe.pin(efi, root, Arch.X86_64);
 
     long after = pe.storedChecksum(pinned);
     assertThat(after).isEqualTo(PeImage.checksum(pinned, pe.checksumOffset)).isNotEqualTo(before);
@@ -81,22 +81,22 @@ class PinnedIpxeTest {
   @Test
   void theWrongArchitectureIsRefusedNamingWhatWasFound() throws Exception {
     byte[] efi = debian(Arch.X86_64);
-    assertThatThrownBy(() -> TenantMedia.pinnedIpxe(efi, root, Arch.ARM64, "/x/ipxe-amd64.efi"))
+    assertThatThrownBy(() -> PinnedIpxe.pin(efi, root, Arch.ARM64, "/x/ipxe-amd64.efi"))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("/x/ipxe-amd64.efi")
         .hasMessageContaining("x86_64 (0x8664)")
         .hasMessageContaining("not for arm64 (0xAA64)");
     byte[] arm = debian(Arch.ARM64);
-    assertThatThrownBy(() -> TenantMedia.pinnedIpxe(arm, root, Arch.X86_64))
+    assertThatThrownBy(() -> PinnedIpxe.pin(arm, root, Arch.X86_64))
         .hasMessageContaining("arm64 (0xAA64)");
     byte[] loong = synthetic(0x6264, "2.0.0", 1);
-    assertThatThrownBy(() -> TenantMedia.pinnedIpxe(loong, root, Arch.X86_64))
+    assertThatThrownBy(() -> PinnedIpxe.pin(loong, root, Arch.X86_64))
         .hasMessageContaining("loongarch64 (0x6264)");
   }
 
   @Test
   void somethingThatIsNotPeIsRefused() {
-    assertThatThrownBy(() -> TenantMedia.pinnedIpxe("#!ipxe\necho hi\n".getBytes(StandardCharsets.US_ASCII),
+    assertThatThrownBy(() -> PinnedIpxe.pin("#!ipxe\necho hi\n".getBytes(StandardCharsets.US_ASCII),
         root, Arch.X86_64, "script.ipxe"))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageStartingWith("script.ipxe: not a PE/COFF EFI application");
@@ -104,44 +104,44 @@ class PinnedIpxeTest {
     mzOnly[0] = 'M';
     mzOnly[1] = 'Z';
     mzOnly[0x3c] = (byte) 0x80;
-    assertThatThrownBy(() -> TenantMedia.pinnedIpxe(mzOnly, root, Arch.X86_64))
+    assertThatThrownBy(() -> PinnedIpxe.pin(mzOnly, root, Arch.X86_64))
         .hasMessageContaining("without a PE signature");
     byte[] notEfi = synthetic(0x8664, "2.0.0", 1);
     ByteBuffer.wrap(notEfi).order(ByteOrder.LITTLE_ENDIAN).putShort(0x80 + 24 + 68, (short) 3);
-    assertThatThrownBy(() -> TenantMedia.pinnedIpxe(notEfi, root, Arch.X86_64))
+    assertThatThrownBy(() -> PinnedIpxe.pin(notEfi, root, Arch.X86_64))
         .hasMessageContaining("subsystem 3, not an EFI application");
   }
 
   @Test
   void zeroOrSeveralFingerprintsAreRefusedWithTheCount() {
-    assertThat(TenantMedia.pinnedIpxe(synthetic(0x8664, "2.0.0", 1), root, Arch.X86_64)).isNotNull();
-    assertThatThrownBy(() -> TenantMedia.pinnedIpxe(synthetic(0x8664, "2.0.0", 0), root, Arch.X86_64, "a.efi"))
+    assertThat(PinnedIpxe.pin(synthetic(0x8664, "2.0.0", 1), root, Arch.X86_64)).isNotNull();
+    assertThatThrownBy(() -> PinnedIpxe.pin(synthetic(0x8664, "2.0.0", 0), root, Arch.X86_64, "a.efi"))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageStartingWith("a.efi: holds the iPXE root CA fingerprint 0 times; exactly 1 is required");
-    assertThatThrownBy(() -> TenantMedia.pinnedIpxe(synthetic(0x8664, "2.0.0", 2), root, Arch.X86_64, "b.efi"))
+    assertThatThrownBy(() -> PinnedIpxe.pin(synthetic(0x8664, "2.0.0", 2), root, Arch.X86_64, "b.efi"))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageStartingWith("b.efi: holds the iPXE root CA fingerprint 2 times");
   }
 
   @Test
   void anAlreadyPinnedBinaryIsRefusedWithAHint() throws Exception {
-    byte[] pinned = TenantMedia.pinnedIpxe(debian(Arch.X86_64), root, Arch.X86_64);
-    assertThatThrownBy(() -> TenantMedia.pinnedIpxe(pinned, root, Arch.X86_64))
+    byte[] pinned = PinnedIpxe.pin(debian(Arch.X86_64), root, Arch.X86_64);
+    assertThatThrownBy(() -> PinnedIpxe.pin(pinned, root, Arch.X86_64))
         .hasMessageContaining("0 times")
         .hasMessageContaining("already pinned to this platform CA");
   }
 
   @Test
   void iPxeOlderThan2OrWithoutAVersionIsRefused() {
-    assertThatThrownBy(() -> TenantMedia.pinnedIpxe(synthetic(0x8664, "1.21.1+dfsg1-4", 1), root, Arch.X86_64, "old.efi"))
+    assertThatThrownBy(() -> PinnedIpxe.pin(synthetic(0x8664, "1.21.1+dfsg1-4", 1), root, Arch.X86_64, "old.efi"))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("old.efi: is iPXE 1.21.1+dfsg1-4; iPXE 2.0 or later is required");
     byte[] productVersionOnly = synthetic(0x8664, null, 1);
     byte[] pv = "iPXE\0\0\0\0\0\0\0\0001.21.1+ (g4e456)\0".getBytes(StandardCharsets.ISO_8859_1);
     System.arraycopy(pv, 0, productVersionOnly, 2048, pv.length);
-    assertThatThrownBy(() -> TenantMedia.pinnedIpxe(productVersionOnly, root, Arch.X86_64))
+    assertThatThrownBy(() -> PinnedIpxe.pin(productVersionOnly, root, Arch.X86_64))
         .hasMessageContaining("is iPXE 1.21.1+ (g4e456)");
-    assertThatThrownBy(() -> TenantMedia.pinnedIpxe(synthetic(0x8664, null, 1), root, Arch.X86_64))
+    assertThatThrownBy(() -> PinnedIpxe.pin(synthetic(0x8664, null, 1), root, Arch.X86_64))
         .hasMessageContaining("no iPXE version string found");
   }
 

@@ -37,12 +37,12 @@ class TenantMediaBuildTest {
   }
 
   static String expectedAutoexec(MediaSpec spec) {
-    return TenantMedia.autoexec(spec, Pem.readCertificates(ca.tenantCertPath(spec.tenant())).get(0),
+    return AutoexecScript.render(spec, Pem.readCertificates(ca.tenantCertPath(spec.tenant())).get(0),
         Pem.readPrivateKey(ca.tenantKeyPath(spec.tenant())));
   }
 
   static byte[] expectedEfi(MediaSpec spec) throws Exception {
-    return TenantMedia.pinnedIpxe(Files.readAllBytes(spec.ipxeEfi()), ca.rootCertificate(), spec.arch());
+    return PinnedIpxe.pin(Files.readAllBytes(spec.ipxeEfi()), ca.rootCertificate(), spec.arch());
   }
 
   static long crc32(byte[] b, int off, int len) {
@@ -229,5 +229,23 @@ class TenantMediaBuildTest {
         .isInstanceOf(InvalidInputException.class)
         .hasMessageStartingWith(unwritable + ": cannot write the media here");
     assertThat(Files.readString(file)).isEqualTo("x");
+  }
+
+  @Test
+  void anIpxeBinaryTooLargeForTheBootVolumeIsInvalidInputNamingIt(@TempDir Path tmp) throws Exception {
+    // a genuine iPXE binary with 5 MiB appended: it passes the binary checks, but not the 4 MiB
+    // FAT volume of the ISO's El Torito image
+    byte[] ipxe = Files.readAllBytes(amd64.ipxeEfi());
+    Path big = tmp.resolve("big.efi");
+    Files.write(big, Arrays.copyOf(ipxe, ipxe.length + (5 << 20)));
+    Path out = Files.createDirectories(tmp.resolve("out"));
+    assertThatThrownBy(() -> TenantMedia.build(ca, new MediaSpec("acme", "2001:db8::1", Arch.X86_64, big), out))
+        .isInstanceOf(InvalidInputException.class)
+        .hasFieldOrPropertyWithValue("field", "ipxeEfi")
+        .hasMessageContaining(big + " is " + Files.size(big) + " bytes")
+        .hasMessageContaining("does not fit the 4 MiB FAT boot volume");
+    try (Stream<Path> s = Files.list(out)) {
+      assertThat(s).isEmpty();
+    }
   }
 }
