@@ -54,7 +54,7 @@ public final class NodesFile {
   private static final Pattern DISK = Pattern.compile("/dev/[A-Za-z0-9/._-]{1,200}");
   private static final Pattern IMAGE = Pattern.compile("[a-z0-9][a-z0-9.:/_-]{0,250}(@sha256:[0-9a-f]{64})?");
   private static final Pattern ROUTER_ID = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
-  private static final Pattern CLUSTER_NAME = Names.TENANT;
+  private static final Pattern CLUSTER_NAME = Names.DNS_LABEL;
 
   private NodesFile() {}
 
@@ -595,7 +595,7 @@ public final class NodesFile {
       }
       Scalar nameS = scalar(m, "name", f + ".name", true);
       String name = nameS == null ? null : check(nameS, f + ".name", () -> {
-        if (!Names.TENANT.matcher(nameS.text()).matches()) {
+        if (!Names.DNS_LABEL.matcher(nameS.text()).matches()) {
           throw new InvalidInputException(f + ".name", "\"" + nameS.text()
               + "\" is not a host name label (a-z, 0-9, '-', at most 63)");
         }
