@@ -21,6 +21,7 @@ import nettboot.core.redfish.Mode;
 import nettboot.core.redfish.ProvisionReport;
 import nettboot.core.redfish.ProvisioningFlow;
 import nettboot.core.redfish.RedfishOptions;
+import nettboot.core.talos.NodesFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -62,7 +63,7 @@ final class RedfishCommand {
       }
       String base = mediaBase(mediaUrlBase);
       List<FleetJob> jobs = new ArrayList<>();
-      for (BmcNodesFile.Entry e : BmcNodesFile.read(nodes)) {
+      for (NodesFile.BmcEntry e : NodesFile.readBmcs(nodes, System::getenv)) {
         jobs.add(new FleetJob(e.target(), e.mediaUrl() != null ? e.mediaUrl() : base + "/" + e.name() + ".iso"));
       }
       if (jobs.isEmpty()) {

@@ -29,7 +29,7 @@ class OneNodesFileTest {
     Inventory inv = NodesFile.read(nodes);
     assertThat(inv.node("cp-1").orElseThrow().bmc()).isPresent();
 
-    List<BmcNodesFile.Entry> bmcs = BmcNodesFile.read(nodes, name -> "BMC_USER".equals(name) ? "admin" : null);
-    assertThat(bmcs).extracting(BmcNodesFile.Entry::name).containsExactly("cp-1", "cp-2", "cp-3");
+    List<NodesFile.BmcEntry> bmcs = NodesFile.readBmcs(nodes, name -> "BMC_USER".equals(name) ? "admin" : null);
+    assertThat(bmcs).extracting(NodesFile.BmcEntry::name).containsExactly("cp-1", "cp-2", "cp-3");
   }
 }

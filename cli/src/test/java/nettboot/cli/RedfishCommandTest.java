@@ -151,11 +151,14 @@ class RedfishCommandTest {
     Out out = run("redfish", "provision", "--nodes", nodes.toString(), "--media-url-base", mediaBase());
     System.out.println(out.stderr);
     assertThat(out.code).isEqualTo(Main.EXIT_INVALID);
-    assertThat(out.stderr).contains(nodes + ":10: node badurl: bmc.url: scheme must be https")
-        .contains(nodes + ":16: node nopass: bmc.passwordFile: missing password")
-        .contains(nodes + ":23: node inline: bmc.password: inline passwords are not accepted")
-        .contains("node nopin: bmc.passwordEnv: environment variable NETTBOOT_TEST_UNSET_VARIABLE is not set")
-        .contains("node nopin: bmc.certificate: missing")
+    // the nodes-file format: file:line:column: node NAME: field: what is wrong
+    assertThat(out.stderr).contains(nodes + ":10:12: node badurl: nodes[1].bmc.url: scheme must be https")
+        .contains(nodes + ":16:7: node nopass: nodes[2].bmc.passwordFile: missing password")
+        .contains(nodes + ":23:7: node inline: nodes[3].bmc.password: inline passwords are not accepted")
+        .contains(nodes + ":30:20: node nopin: nodes[4].bmc.passwordEnv: environment variable "
+            + "NETTBOOT_TEST_UNSET_VARIABLE is not set")
+        .contains(nodes + ":28:7: node nopin: nodes[4].bmc.certificate: missing")
+        .contains("5 problems")
         .doesNotContain("hunter2");
     assertThat(await(a.snapshot()).requests()).as("no BMC touched").isZero();
   }

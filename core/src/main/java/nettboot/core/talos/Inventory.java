@@ -85,8 +85,9 @@ public record Inventory(String source, Cluster cluster, List<Tenant> tenants, Li
   public record FabricLink(String iface, String tor, String port, OptionalInt mtu) {}
 
   /**
-   * The node's BMC. Credentials and the pinned certificate are named in the same block (files or
-   * environment variables) and resolved by {@code redfish provision}, never kept here.
+   * The node's BMC (its base URL). Credentials and the pinned certificate are named in the same
+   * block (files or environment variables), checked by {@link NodesFile} and resolved only by
+   * {@link NodesFile#readBmcs} for {@code redfish provision}, never kept here.
    */
   public record Bmc(String url) {}
 

@@ -136,4 +136,22 @@ class NodesFileTest {
     assertThat(e.details()).anySatisfy(l -> assertThat(l).contains("node worker-2")
         .contains("\"allocate\" needs cluster.productionPool"));
   }
+
+  @Test
+  void bmcBlocksAreCheckedInTheSameFormat() throws Exception {
+    String text = java.nio.file.Files.readString(EXAMPLE)
+        .replace("      url: https://[2001:db8:200::1]\n", "      url: ftp://[2001:db8:200::1]\n      password: hunter2\n")
+        .replace("      certificate: /etc/nett-boot/bmc/cp-2.pem         # the BMC's certificate, recorded at enrolment\n", "");
+    InvalidInputException e = catchThrowableOfType(InvalidInputException.class, () -> NodesFile.parse("n.yaml", text));
+    List<String> d = e.details();
+    d.forEach(System.out::println);
+    assertThat(d).anySatisfy(l -> assertThat(l).matches("n\\.yaml:63:\\d+: node cp-1: nodes\\[0\\]\\.bmc\\.url: "
+        + "scheme must be https.*"));
+    assertThat(d).anySatisfy(l -> assertThat(l).matches("n\\.yaml:64:\\d+: node cp-1: nodes\\[0\\]\\.bmc\\.password: "
+        + "inline passwords are not accepted; use passwordFile or passwordEnv"));
+    assertThat(d).anySatisfy(l -> assertThat(l).contains("node cp-2: nodes[1].bmc.certificate: missing; pin the "
+        + "BMC's certificate or CA"));
+    assertThat(d).noneMatch(l -> l.contains("hunter2"));
+    assertThat(d).hasSize(3);
+  }
 }
