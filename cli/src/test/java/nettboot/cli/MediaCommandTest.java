@@ -137,12 +137,12 @@ class MediaCommandTest {
   void anIpxeBinaryTooLargeForTheMediumIsInvalidInputNamingTheOption(@TempDir Path tmp) throws Exception {
     byte[] ipxe = Files.readAllBytes(Path.of(amd64));
     Path big = tmp.resolve("big.efi");
-    Files.write(big, java.util.Arrays.copyOf(ipxe, ipxe.length + (5 << 20)));
+    Files.write(big, java.util.Arrays.copyOf(ipxe, ipxe.length + (31 << 20)));
     Path out = tmp.resolve("media");
     Run r = run(build(out, "--ipxe-efi", big.toString()));
     assertThat(r.code()).isEqualTo(Main.EXIT_INVALID);
     assertThat(r.err().strip()).startsWith("talos-fabric-builder media build: --ipxe-efi: " + big + " is ")
-        .contains("does not fit the 4 MiB FAT boot volume").doesNotContain("\n").doesNotContain("Exception");
+        .contains("does not fit the ISO's FAT boot image, which El Torito limits to 33553920 bytes").doesNotContain("\n").doesNotContain("Exception");
     assertThat(files(out)).isZero();
   }
 

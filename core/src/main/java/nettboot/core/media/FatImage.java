@@ -50,9 +50,12 @@ final class FatImage {
    *
    * @param files path ("EFI/BOOT/BOOTX64.EFI") to content, in order
    * @param minBytes the smallest image size; grown in whole MiB when the files need more room
+   * @param maxBytes the largest image size the caller can use
    * @param hiddenSectors the LBA the volume starts at on its disk (0 for a bare image)
+   * @throws VolumeFullException when the files need more than {@code maxBytes}
    */
-  static byte[] build(Map<String, byte[]> files, long minBytes, long hiddenSectors, int serial, String label) {
+  static byte[] build(Map<String, byte[]> files, long minBytes, long maxBytes, long hiddenSectors, int serial,
+      String label) {
     Dir root = new Dir();
     for (Map.Entry<String, byte[]> e : files.entrySet()) {
       String[] parts = e.getKey().split("/");
@@ -68,6 +71,9 @@ final class FatImage {
     }
     long mib = 1 << 20;
     long size = Math.max(minBytes, ((needed + needed / 8 + mib) + mib - 1) / mib * mib);
+    if (size > maxBytes) {
+      throw new VolumeFullException();
+    }
     int totalSectors = (int) (size / SECTOR);
 
     // sectors per cluster: the smallest power of two that keeps the cluster count within FAT16

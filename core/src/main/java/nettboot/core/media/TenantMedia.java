@@ -40,6 +40,11 @@ public final class TenantMedia {
   static final String VOLUME_LABEL = "NETTBOOT";
   static final long USB_ESP_BYTES = 8L << 20;
   static final long ISO_BOOT_IMAGE_BYTES = 4L << 20;
+  /**
+   * The largest El Torito boot image: its catalog entry counts 512-byte sectors in 16 bits, and
+   * UEFI takes that count as the size of the EFI system partition (a larger one is cut short).
+   */
+  static final long ISO_BOOT_IMAGE_MAX_BYTES = 65535L * 512;
 
   private TenantMedia() {}
 
@@ -96,9 +101,10 @@ public final class TenantMedia {
     UUID diskGuid = randomLike(sb.getLong(4), sb.getLong(12));
     UUID partGuid = randomLike(sb.getLong(16), sb.getLong(24));
 
-    byte[] esp = fat(files, USB_ESP_BYTES, GptDisk.PARTITION_START, serial, spec, efi.length);
+    // the ISO's boot image first: it has the tighter limit
+    byte[] bootImage = isoBootImage(files, serial, spec, efi.length);
+    byte[] esp = FatImage.build(files, USB_ESP_BYTES, Long.MAX_VALUE, GptDisk.PARTITION_START, serial, VOLUME_LABEL);
     byte[] usb = GptDisk.build(esp, diskGuid, partGuid, "EFI system partition");
-    byte[] bootImage = fat(files, ISO_BOOT_IMAGE_BYTES, 0, serial, spec, efi.length);
     Arrays.fill(esp, (byte) 0);
 
     Path usbTarget = outDir.resolve(spec.tenant() + ".img");
@@ -142,15 +148,15 @@ public final class TenantMedia {
     }
   }
 
-  /** A FAT volume of {@code bytes} with the medium's files; an iPXE binary too large for it is the input's fault. */
-  private static byte[] fat(Map<String, byte[]> files, long bytes, long partitionStart, int serial,
-      MediaSpec spec, int efiBytes) {
+  /** The ISO's FAT boot image; an iPXE binary too large for El Torito is the input's fault. */
+  private static byte[] isoBootImage(Map<String, byte[]> files, int serial, MediaSpec spec, int efiBytes) {
     try {
-      return FatImage.build(files, bytes, partitionStart, serial, VOLUME_LABEL);
+      return FatImage.build(files, ISO_BOOT_IMAGE_BYTES, ISO_BOOT_IMAGE_MAX_BYTES, 0, serial, VOLUME_LABEL);
     } catch (FatImage.VolumeFullException e) {
-      throw new InvalidInputException("ipxeEfi", spec.ipxeEfi() + " is " + efiBytes + " bytes; with the "
-          + "medium's other files it does not fit the " + (bytes >> 20) + " MiB FAT boot volume (an iPXE "
-          + "EFI binary is about 1 MiB; pass Debian's ipxe-" + spec.arch().debianName() + ".efi)");
+      throw new InvalidInputException("ipxeEfi", spec.ipxeEfi() + " is " + efiBytes + " bytes: with the "
+          + "medium's other files it does not fit the ISO's FAT boot image, which El Torito limits to "
+          + ISO_BOOT_IMAGE_MAX_BYTES + " bytes (an iPXE EFI binary is about 1 MiB; pass Debian's ipxe-"
+          + spec.arch().debianName() + ".efi)");
     }
   }
 

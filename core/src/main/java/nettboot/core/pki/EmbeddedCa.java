@@ -4,19 +4,13 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.PublicKey;
 import java.security.SecureRandom;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +18,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -34,28 +27,13 @@ import nettboot.core.error.ConflictException;
 import nettboot.core.error.InvalidInputException;
 import nettboot.core.io.SecureFiles;
 import nettboot.core.machine.Names;
-import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
-import org.bouncycastle.cert.CertIOException;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.ContentSigner;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The embedded (lab) certificate authority: a platform root CA kept in a directory, issuing the
@@ -72,7 +50,9 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  *   admins/NAME.crt   admins/NAME.key      (0700 directory)
  * </pre>
  *
- * Every file is written atomically; private keys are 0600 from creation. Instances are safe for
+ * Every file is written atomically ({@link SecureFiles}); private keys are 0600 from creation. The
+ * X.509 mechanics are {@link X509Issuer}'s; this class is the policy (subjects, validity) and the
+ * directory. Instances are safe for
  * use from several threads; two processes issuing for the same name concurrently get a conflict
  * for one of them (unless forced).
  */
@@ -95,8 +75,6 @@ public final class EmbeddedCa {
   /** notBefore is set this far in the past to tolerate clocks (firmware RTCs) running behind. */
   public static final Duration BACKDATE = Duration.ofHours(1);
 
-  static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
-  static final String CURVE = "secp256r1";
   /** X.520 upper bound for a common name. */
   static final int CN_MAX = 64;
 
@@ -105,6 +83,7 @@ public final class EmbeddedCa {
   private final PrivateKey rootKey;
   private final Clock clock;
   private final SecureRandom random;
+  private final X509Issuer issuer;
   private PkiSettings settings; // guarded by this
 
   private EmbeddedCa(Path dir, PkiSettings settings, X509Certificate root, PrivateKey rootKey,
@@ -115,6 +94,7 @@ public final class EmbeddedCa {
     this.rootKey = rootKey;
     this.clock = clock;
     this.random = random;
+    this.issuer = new X509Issuer(root, rootKey, random);
   }
 
   /**
@@ -138,26 +118,11 @@ public final class EmbeddedCa {
     SecureFiles.privateDirectory(dir);
 
     SecureRandom random = new SecureRandom();
-    KeyPair kp = generateKeyPair(random);
+    KeyPair kp = X509Issuer.generateKeyPair(random);
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     Instant notBefore = now.minus(BACKDATE);
     Instant notAfter = notBefore.atOffset(ZoneOffset.UTC).plusYears(ROOT_VALIDITY_YEARS).toInstant();
-    X500Name subject = rootSubject(domain);
-    JcaX509ExtensionUtils ext = extensionUtils();
-    SubjectKeyIdentifier ski = ext.createSubjectKeyIdentifier(kp.getPublic());
-    X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, serial(random),
-        Date.from(notBefore), Date.from(notAfter), subject, kp.getPublic());
-    try {
-      // pathLen 0: the root signs leaves directly and no intermediate may be made under it
-      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
-      b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-      b.addExtension(Extension.subjectKeyIdentifier, false, ski);
-      b.addExtension(Extension.authorityKeyIdentifier, false,
-          new AuthorityKeyIdentifier(ski.getKeyIdentifier()));
-    } catch (CertIOException e) {
-      throw new IllegalStateException("cannot encode root CA extensions", e);
-    }
-    X509Certificate rootCert = sign(b, kp.getPrivate());
+    X509Certificate rootCert = X509Issuer.selfSignedRoot(rootSubject(domain), kp, notBefore, notAfter, random);
 
     // the key is written first and without replace: of two concurrent inits only one wins
     SecureFiles.write(rootKeyPath, ascii(Pem.privateKeyToPem(kp.getPrivate())), true, false);
@@ -197,7 +162,7 @@ public final class EmbeddedCa {
       throw new InvalidInputException(certPath.toString(), "not a CA certificate (basicConstraints CA:false)");
     }
     PrivateKey key = Pem.readPrivateKey(keyPath);
-    if (!keyMatches(key, rootCert.getPublicKey())) {
+    if (!X509Issuer.keyMatches(key, rootCert.getPublicKey())) {
       throw new InvalidInputException(keyPath.toString(), "does not belong to the certificate in " + certPath);
     }
     return new EmbeddedCa(dir, settings, rootCert, key, clock, new SecureRandom());
@@ -257,7 +222,7 @@ public final class EmbeddedCa {
    */
   public synchronized IssuedCredential issueServer(List<String> serverAddresses) {
     List<String> addresses = validateAddresses(serverAddresses);
-    KeyPair kp = generateKeyPair(random);
+    KeyPair kp = X509Issuer.generateKeyPair(random);
     X500NameBuilder nb = new X500NameBuilder(BCStyle.INSTANCE)
         .addRDN(BCStyle.O, ORGANISATION)
         .addRDN(BCStyle.OU, "server");
@@ -271,15 +236,9 @@ public final class EmbeddedCa {
           ? new GeneralName(GeneralName.iPAddress, new DEROctetString(ip.get()))
           : new GeneralName(GeneralName.dNSName, a));
     }
-    X509v3CertificateBuilder b = leafBuilder(nb.build(), kp.getPublic(), SERVER_VALIDITY, 0);
-    try {
-      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-      b.addExtension(Extension.subjectAlternativeName, false,
-          new GeneralNames(sans.toArray(GeneralName[]::new)));
-    } catch (CertIOException e) {
-      throw new IllegalStateException("cannot encode server certificate extensions", e);
-    }
-    X509Certificate cert = sign(b, rootKey);
+    Instant notBefore = notBefore();
+    X509Certificate cert = issuer.leaf(nb.build(), kp.getPublic(), notBefore, notBefore.plus(SERVER_VALIDITY),
+        KeyPurposeId.id_kp_serverAuth, new GeneralNames(sans.toArray(GeneralName[]::new)));
     Path keyPath = serverKeyPath();
     Path certPath = serverCertPath();
     SecureFiles.write(keyPath, ascii(Pem.privateKeyToPem(kp.getPrivate())), true, true);
@@ -370,51 +329,19 @@ public final class EmbeddedCa {
           + "); re-issue with force to replace it");
     }
     SecureFiles.privateDirectory(d);
-    KeyPair kp = generateKeyPair(random);
-    X509v3CertificateBuilder b = leafBuilder(subject, kp.getPublic(), null, years);
-    try {
-      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-    } catch (CertIOException e) {
-      throw new IllegalStateException("cannot encode client certificate extensions", e);
-    }
-    X509Certificate cert = sign(b, rootKey);
+    KeyPair kp = X509Issuer.generateKeyPair(random);
+    Instant notBefore = notBefore();
+    X509Certificate cert = issuer.leaf(subject, kp.getPublic(), notBefore,
+        notBefore.atOffset(ZoneOffset.UTC).plusYears(years).toInstant(), KeyPurposeId.id_kp_clientAuth, null);
     // without force the key is created with an atomic no-replace step, so a concurrent issuer loses
     SecureFiles.write(keyPath, ascii(Pem.privateKeyToPem(kp.getPrivate())), true, force);
     SecureFiles.write(certPath, ascii(Pem.certificatesToPem(List.of(cert))), false, true);
     return new IssuedCredential(cert, certPath, keyPath);
   }
 
-  /** A leaf builder with the common extensions; validity is {@code duration} or {@code years}. */
-  private X509v3CertificateBuilder leafBuilder(X500Name subject, PublicKey key, Duration duration, int years) {
-    Instant notBefore = clock.instant().truncatedTo(ChronoUnit.SECONDS).minus(BACKDATE);
-    Instant notAfter = duration != null
-        ? notBefore.plus(duration)
-        : notBefore.atOffset(ZoneOffset.UTC).plusYears(years).toInstant();
-    Instant rootNotAfter = root.getNotAfter().toInstant();
-    if (notAfter.isAfter(rootNotAfter)) {
-      notAfter = rootNotAfter; // a leaf never outlives its issuer
-    }
-    X500Name issuer = X500Name.getInstance(root.getSubjectX500Principal().getEncoded());
-    X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuer, serial(random),
-        Date.from(notBefore), Date.from(notAfter), subject, key);
-    try {
-      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-      b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-      b.addExtension(Extension.subjectKeyIdentifier, false, extensionUtils().createSubjectKeyIdentifier(key));
-      b.addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(rootKeyId()));
-    } catch (CertIOException e) {
-      throw new IllegalStateException("cannot encode certificate extensions", e);
-    }
-    return b;
-  }
-
-  /** The root's own subject key identifier, so AKI always matches it byte for byte. */
-  private byte[] rootKeyId() {
-    byte[] ext = root.getExtensionValue(Extension.subjectKeyIdentifier.getId());
-    if (ext != null) {
-      return SubjectKeyIdentifier.getInstance(ASN1OctetString.getInstance(ext).getOctets()).getKeyIdentifier();
-    }
-    return extensionUtils().createSubjectKeyIdentifier(root.getPublicKey()).getKeyIdentifier();
+  /** notBefore of a certificate issued now: backdated against clocks that run behind. */
+  private Instant notBefore() {
+    return clock.instant().truncatedTo(ChronoUnit.SECONDS).minus(BACKDATE);
   }
 
   private static List<String> validateAddresses(List<String> serverAddresses) {
@@ -447,61 +374,6 @@ public final class EmbeddedCa {
       nb.addRDN(BCStyle.CN, "nett-boot platform root CA");
     }
     return nb.build();
-  }
-
-  private static KeyPair generateKeyPair(SecureRandom random) {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-      g.initialize(new ECGenParameterSpec(CURVE), random);
-      return g.generateKeyPair();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("ECDSA P-256 key generation unavailable", e);
-    }
-  }
-
-  /** A random positive serial of 128 bits. */
-  private static BigInteger serial(SecureRandom random) {
-    byte[] b = new byte[16];
-    BigInteger s;
-    do {
-      random.nextBytes(b);
-      s = new BigInteger(1, b);
-    } while (s.signum() == 0);
-    return s;
-  }
-
-  private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key) {
-    try {
-      ContentSigner signer = new JcaContentSignerBuilder(SIGNATURE_ALGORITHM).build(key);
-      return new JcaX509CertificateConverter().getCertificate(b.build(signer));
-    } catch (OperatorCreationException | GeneralSecurityException e) {
-      throw new IllegalStateException("cannot sign certificate", e);
-    }
-  }
-
-  private static JcaX509ExtensionUtils extensionUtils() {
-    try {
-      return new JcaX509ExtensionUtils();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("SHA-1 unavailable for key identifiers", e);
-    }
-  }
-
-  private static boolean keyMatches(PrivateKey key, PublicKey pub) {
-    try {
-      byte[] probe = new byte[32];
-      new SecureRandom().nextBytes(probe);
-      Signature s = Signature.getInstance(SIGNATURE_ALGORITHM);
-      s.initSign(key);
-      s.update(probe);
-      byte[] sig = s.sign();
-      Signature v = Signature.getInstance(SIGNATURE_ALGORITHM);
-      v.initVerify(pub);
-      v.update(probe);
-      return v.verify(sig);
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
   }
 
   private static ObjectMapper mapper() {

@@ -233,17 +233,17 @@ class TenantMediaBuildTest {
 
   @Test
   void anIpxeBinaryTooLargeForTheBootVolumeIsInvalidInputNamingIt(@TempDir Path tmp) throws Exception {
-    // a genuine iPXE binary with 5 MiB appended: it passes the binary checks, but not the 4 MiB
-    // FAT volume of the ISO's El Torito image
+    // a genuine iPXE binary with 31 MiB appended: it passes the binary checks, but the ISO's FAT
+    // boot image would exceed what an El Torito entry can describe (65535 sectors of 512 bytes)
     byte[] ipxe = Files.readAllBytes(amd64.ipxeEfi());
     Path big = tmp.resolve("big.efi");
-    Files.write(big, Arrays.copyOf(ipxe, ipxe.length + (5 << 20)));
+    Files.write(big, Arrays.copyOf(ipxe, ipxe.length + (31 << 20)));
     Path out = Files.createDirectories(tmp.resolve("out"));
     assertThatThrownBy(() -> TenantMedia.build(ca, new MediaSpec("acme", "2001:db8::1", Arch.X86_64, big), out))
         .isInstanceOf(InvalidInputException.class)
         .hasFieldOrPropertyWithValue("field", "ipxeEfi")
         .hasMessageContaining(big + " is " + Files.size(big) + " bytes")
-        .hasMessageContaining("does not fit the 4 MiB FAT boot volume");
+        .hasMessageContaining("does not fit the ISO's FAT boot image, which El Torito limits to 33553920 bytes");
     try (Stream<Path> s = Files.list(out)) {
       assertThat(s).isEmpty();
     }
