@@ -1,9 +1,5 @@
 package nettboot.core.pki;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -128,7 +123,7 @@ public final class EmbeddedCa {
     SecureFiles.write(rootKeyPath, ascii(Pem.privateKeyToPem(kp.getPrivate())), true, false);
     SecureFiles.write(dir.resolve(ROOT_CERT), ascii(Pem.certificatesToPem(List.of(rootCert))), false, true);
     PkiSettings settings = new PkiSettings(PkiSettings.CURRENT_VERSION, domain, addresses, now.toString());
-    writeSettings(dir, settings);
+    PkiSettings.write(dir.resolve(SETTINGS), settings);
     EmbeddedCa ca = new EmbeddedCa(dir, settings, rootCert, kp.getPrivate(), clock, random);
     ca.issueServer(addresses);
     return ca;
@@ -156,7 +151,7 @@ public final class EmbeddedCa {
             + "PKI directory (expected " + SETTINGS + ", " + ROOT_CERT + ", " + ROOT_KEY + ")");
       }
     }
-    PkiSettings settings = readSettings(settingsPath);
+    PkiSettings settings = PkiSettings.read(settingsPath);
     X509Certificate rootCert = Pem.readCertificates(certPath).get(0);
     if (rootCert.getBasicConstraints() < 0) {
       throw new InvalidInputException(certPath.toString(), "not a CA certificate (basicConstraints CA:false)");
@@ -246,7 +241,7 @@ public final class EmbeddedCa {
     if (!addresses.equals(settings.serverAddresses())) {
       PkiSettings updated = new PkiSettings(settings.version(), settings.bootDomain(), addresses,
           settings.createdAt());
-      writeSettings(dir, updated);
+      PkiSettings.write(dir.resolve(SETTINGS), updated);
       settings = updated;
     }
     return new IssuedCredential(cert, certPath, keyPath);
@@ -344,7 +339,8 @@ public final class EmbeddedCa {
     return clock.instant().truncatedTo(ChronoUnit.SECONDS).minus(BACKDATE);
   }
 
-  private static List<String> validateAddresses(List<String> serverAddresses) {
+  /** Canonical, distinct server addresses (at least one). */
+  static List<String> validateAddresses(List<String> serverAddresses) {
     if (serverAddresses == null || serverAddresses.isEmpty()) {
       throw new InvalidInputException("serverAddresses", "missing; at least one server address is required");
     }
@@ -374,46 +370,6 @@ public final class EmbeddedCa {
       nb.addRDN(BCStyle.CN, "nett-boot platform root CA");
     }
     return nb.build();
-  }
-
-  private static ObjectMapper mapper() {
-    return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  }
-
-  private static void writeSettings(Path dir, PkiSettings settings) {
-    byte[] json;
-    try {
-      json = mapper().writeValueAsBytes(settings);
-    } catch (JacksonException e) {
-      throw new IllegalStateException("cannot encode " + SETTINGS, e);
-    }
-    SecureFiles.write(dir.resolve(SETTINGS), json, false, true);
-  }
-
-  private static PkiSettings readSettings(Path file) {
-    PkiSettings s;
-    try {
-      s = mapper().readValue(Files.readAllBytes(file), PkiSettings.class);
-    } catch (JacksonException e) {
-      throw new InvalidInputException(file.toString(), "not valid " + SETTINGS + " (expected JSON "
-          + "with version, bootDomain, serverAddresses, createdAt): " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new InvalidInputException(file.toString(), "cannot be read: " + e.getMessage());
-    }
-    if (s == null || s.version() != PkiSettings.CURRENT_VERSION) {
-      throw new InvalidInputException(file.toString(), "unsupported version "
-          + (s == null ? "null" : s.version()) + "; expected " + PkiSettings.CURRENT_VERSION);
-    }
-    try {
-      Addresses.requireDomain("bootDomain", s.bootDomain());
-      validateAddresses(s.serverAddresses());
-      Instant.parse(Objects.requireNonNullElse(s.createdAt(), ""));
-    } catch (InvalidInputException e) {
-      throw new InvalidInputException(file.toString(), e.getMessage());
-    } catch (DateTimeParseException e) {
-      throw new InvalidInputException(file.toString(), "createdAt: not an ISO-8601 instant");
-    }
-    return s;
   }
 
   private static byte[] ascii(String s) {

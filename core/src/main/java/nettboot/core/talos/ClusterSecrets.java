@@ -6,26 +6,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
-import java.util.Date;
-import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import nettboot.core.error.ConflictException;
@@ -33,25 +23,6 @@ import nettboot.core.error.InvalidInputException;
 import nettboot.core.error.UnavailableException;
 import nettboot.core.io.SecureFiles;
 import nettboot.core.pki.Pem;
-import org.bouncycastle.asn1.ASN1Primitive;
-import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
-import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.KeyPurposeId;
-import org.bouncycastle.asn1.x509.KeyUsage;
-import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.util.io.pem.PemObject;
-import org.bouncycastle.util.io.pem.PemWriter;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A Talos cluster's secrets bundle, generated once per cluster and then only ever read: the
@@ -288,11 +259,14 @@ public final class ClusterSecrets {
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     Instant notBefore = now.minus(Duration.ofHours(1));
     Instant notAfter = notBefore.atOffset(ZoneOffset.UTC).plusYears(CA_VALIDITY_YEARS).toInstant();
-    CertAndKey etcd = ecdsaCa(subject("etcd", null), notBefore, notAfter, random);
-    CertAndKey k8s = ecdsaCa(subject("kubernetes", null), notBefore, notAfter, random);
-    CertAndKey agg = ecdsaCa(subject(null, "front-proxy"), notBefore, notAfter, random);
-    CertAndKey os = ed25519Ca(subject("talos", null), notBefore, notAfter, random);
-    String sa = ecPrivateKeyPem(ecdsaKeyPair(random).getPrivate());
+    CertAndKey etcd = TalosCertificates.ecdsaCa(TalosCertificates.subject("etcd", null), notBefore, notAfter, random);
+    CertAndKey k8s = TalosCertificates.ecdsaCa(TalosCertificates.subject("kubernetes", null), notBefore, notAfter,
+        random);
+    CertAndKey agg = TalosCertificates.ecdsaCa(TalosCertificates.subject(null, "front-proxy"), notBefore, notAfter,
+        random);
+    CertAndKey os = TalosCertificates.ed25519Ca(TalosCertificates.subject("talos", null), notBefore, notAfter,
+        random);
+    String sa = TalosCertificates.ecPrivateKeyPem(TalosCertificates.ecdsaKeyPair(random).getPrivate());
     return new ClusterSecrets(random32(random), random32(random), token(random), random32(random),
         token(random), etcd, k8s, agg, sa, os);
   }
@@ -302,116 +276,7 @@ public final class ClusterSecrets {
    * CA, valid for a year: the credential inside the talosconfig.
    */
   public CertAndKey issueAdmin(Clock clock) {
-    try {
-      SecureRandom random = new SecureRandom();
-      KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-      X509Certificate caCert = Pem.parseCertificates(os.crtPem(), "os ca").get(0);
-      PrivateKey caKey = Pem.parsePrivateKey(os.keyPem().replace("ED25519 PRIVATE KEY", "PRIVATE KEY"), "os ca key");
-      Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(caCert, serial(random),
-          Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(ADMIN_VALIDITY)),
-          subject("os:admin", null), kp.getPublic());
-      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-      b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth));
-      X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
-          b.build(new JcaContentSignerBuilder("Ed25519").build(caKey)));
-      return new CertAndKey(Pem.certificatesToPem(List.of(cert)), ed25519PrivateKeyPem(kp.getPrivate()));
-    } catch (GeneralSecurityException | IOException | org.bouncycastle.operator.OperatorCreationException e) {
-      throw new IllegalStateException("cannot issue the Talos admin certificate", e);
-    }
-  }
-
-  private static CertAndKey ecdsaCa(X500Name subject, Instant nb, Instant na, SecureRandom random) {
-    KeyPair kp = ecdsaKeyPair(random);
-    X509Certificate cert = selfSigned(subject, kp, "SHA256withECDSA", nb, na, random);
-    return new CertAndKey(Pem.certificatesToPem(List.of(cert)), ecPrivateKeyPem(kp.getPrivate()));
-  }
-
-  private static CertAndKey ed25519Ca(X500Name subject, Instant nb, Instant na, SecureRandom random) {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("Ed25519");
-      g.initialize(255, random);
-      KeyPair kp = g.generateKeyPair();
-      X509Certificate cert = selfSigned(subject, kp, "Ed25519", nb, na, random);
-      return new CertAndKey(Pem.certificatesToPem(List.of(cert)), ed25519PrivateKeyPem(kp.getPrivate()));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("Ed25519 is not available", e);
-    }
-  }
-
-  private static X509Certificate selfSigned(X500Name subject, KeyPair kp, String alg, Instant nb,
-      Instant na, SecureRandom random) {
-    try {
-      JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
-      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject, serial(random),
-          Date.from(nb), Date.from(na), subject, kp.getPublic());
-      b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-      b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign
-          | KeyUsage.cRLSign | KeyUsage.digitalSignature));
-      b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(kp.getPublic()));
-      return new JcaX509CertificateConverter().getCertificate(
-          b.build(new JcaContentSignerBuilder(alg).build(kp.getPrivate())));
-    } catch (GeneralSecurityException | IOException | org.bouncycastle.operator.OperatorCreationException e) {
-      throw new IllegalStateException("cannot create a CA certificate", e);
-    }
-  }
-
-  private static X500Name subject(String organisation, String commonName) {
-    X500NameBuilder nb = new X500NameBuilder(BCStyle.INSTANCE);
-    if (organisation != null) {
-      nb.addRDN(BCStyle.O, organisation);
-    }
-    if (commonName != null) {
-      nb.addRDN(BCStyle.CN, commonName);
-    }
-    return nb.build();
-  }
-
-  private static KeyPair ecdsaKeyPair(SecureRandom random) {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-      g.initialize(new ECGenParameterSpec("secp256r1"), random);
-      return g.generateKeyPair();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("ECDSA P-256 is not available", e);
-    }
-  }
-
-  /** SEC1 "EC PRIVATE KEY", the form Talos writes for ECDSA keys. */
-  static String ecPrivateKeyPem(PrivateKey key) {
-    try {
-      ASN1Primitive sec1 = PrivateKeyInfo.getInstance(key.getEncoded()).parsePrivateKey().toASN1Primitive();
-      return pem("EC PRIVATE KEY", sec1.getEncoded());
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** PKCS#8 (version 0, no public key) under Talos's "ED25519 PRIVATE KEY" label. */
-  static String ed25519PrivateKeyPem(PrivateKey key) {
-    try {
-      PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
-      PrivateKeyInfo v0 = new PrivateKeyInfo(new AlgorithmIdentifier(EdECObjectIdentifiers.id_Ed25519),
-          info.parsePrivateKey());
-      return pem("ED25519 PRIVATE KEY", v0.getEncoded());
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String pem(String type, byte[] der) {
-    StringWriter sw = new StringWriter();
-    try (PemWriter w = new PemWriter(sw)) {
-      w.writeObject(new PemObject(type, der));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    return sw.toString();
-  }
-
-  private static BigInteger serial(SecureRandom random) {
-    return new BigInteger(127, random).add(BigInteger.ONE);
+    return TalosCertificates.clientCertificate(os, "os:admin", clock, ADMIN_VALIDITY);
   }
 
   private static String random32(SecureRandom random) {
