@@ -21,12 +21,11 @@ final class CrossChecks {
     Map<String, String> names = new HashMap<>();
     Map<MachineId, String> ids = new HashMap<>();
     Map<Cable, String> cables = new HashMap<>();
-    List<Located<Ipv6Prefix>> prefixes = new ArrayList<>();
-    Map<Located<Ipv6Prefix>, String> prefixOwner = new HashMap<>();
+    List<Map.Entry<String, Ipv6Prefix>> prefixes = new ArrayList<>(); // node, its static prefix
     for (NodeFacts n : nodes) {
       YamlChecker c = file.about(n.label());
       n.name().ifPresent(name -> {
-        String prev = names.putIfAbsent(name.value(), name.field().replace(".name", ""));
+        String prev = names.putIfAbsent(name.value(), n.field());
         if (prev != null) {
           c.problem(name.at(), name.field(), "duplicate node name (also " + prev + ")");
         }
@@ -51,10 +50,10 @@ final class CrossChecks {
         }
       }
       n.staticPrefix().ifPresent(p -> {
-        for (Located<Ipv6Prefix> other : prefixes) {
-          if (other.value().overlaps(p.value())) {
-            c.problem(p.at(), p.field(), p.value() + (other.value().equals(p.value()) ? " duplicates" : " overlaps")
-                + " the prefix of node " + prefixOwner.get(other) + " " + other.value());
+        for (Map.Entry<String, Ipv6Prefix> other : prefixes) {
+          if (other.getValue().overlaps(p.value())) {
+            c.problem(p.at(), p.field(), p.value() + (other.getValue().equals(p.value()) ? " duplicates" : " overlaps")
+                + " the prefix of node " + other.getKey() + " " + other.getValue());
           }
         }
         for (Ipv6Prefix r : clusterSubnets) {
@@ -63,8 +62,7 @@ final class CrossChecks {
                 + " (bootstrap, pod and service subnets are not node prefixes)");
           }
         }
-        prefixes.add(p);
-        prefixOwner.put(p, n.label());
+        prefixes.add(Map.entry(n.label(), p.value()));
       });
     }
   }

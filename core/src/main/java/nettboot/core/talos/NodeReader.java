@@ -35,10 +35,11 @@ final class NodeReader {
   record Cable(String tor, String port) {}
 
   /**
-   * What one entry declared validly, for the checks across nodes, even when another of its fields
-   * was invalid; {@code node} is present only when the whole entry was valid.
+   * What one entry ({@code field}, e.g. {@code nodes[2]}; {@code label} its name, or the field
+   * when the name is invalid) declared validly, for the checks across nodes, even when another of
+   * its fields was invalid; {@code node} is present only when the whole entry was valid.
    */
-  record NodeFacts(String label, Optional<Located<String>> name, Optional<Located<MachineId.Uuid>> uuid,
+  record NodeFacts(String field, String label, Optional<Located<String>> name, Optional<Located<MachineId.Uuid>> uuid,
       List<Located<MachineId.Mac>> macs, List<Located<Cable>> cables,
       Optional<Located<Ipv6Prefix>> staticPrefix, Optional<Node> node) {}
 
@@ -100,7 +101,7 @@ final class NodeReader {
         || prefix == null || (m.entries().get("bmc") != null && bmc.isEmpty()) ? Optional.empty()
         : Optional.of(new Node(name, tenant, role, Optional.ofNullable(uuid),
             macs.stream().map(Located::value).toList(), disk, links, prefix, asn, bmc, m.line()));
-    return new NodeFacts(name == null ? f : name,
+    return new NodeFacts(f, name == null ? f : name,
         Optional.ofNullable(name).map(n -> new Located<>(n, f + ".name", m.entries().get("name"))),
         Optional.ofNullable(uuid).map(u -> new Located<>(u, f + ".uuid", uuidS)), macs, cables,
         prefix instanceof PrefixChoice.Static s ? Optional.of(new Located<>(s.prefix(), f + ".prefix", prefixS))

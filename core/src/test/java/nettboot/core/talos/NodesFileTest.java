@@ -154,4 +154,20 @@ class NodesFileTest {
     assertThat(d).noneMatch(l -> l.contains("hunter2"));
     assertThat(d).hasSize(3);
   }
+
+  @Test
+  void duplicateNamesAndDoublyCabledPortsAreNamedWithBothNodes() throws Exception {
+    String text = java.nio.file.Files.readString(EXAMPLE)
+        .replace("{interface: enp1s0f0, tor: tor-a1, port: swp2, mtu: 9000}",
+            "{interface: enp1s0f0, tor: tor-a1, port: swp1, mtu: 9000}")
+        .replace("  - name: worker-2\n", "  - name: cp-3\n");
+    InvalidInputException e = catchThrowableOfType(InvalidInputException.class, () -> NodesFile.parse("d.yaml", text));
+    List<String> d = e.details();
+    d.forEach(System.out::println);
+    assertThat(d).anySatisfy(l -> assertThat(l).matches("d\\.yaml:75:\\d+: node cp-2: nodes\\[1\\]\\.fabric\\[0\\]\\.port: "
+        + "ToR tor-a1 port swp1 is already cabled to node cp-1"));
+    assertThat(d).anySatisfy(l -> assertThat(l).matches("d\\.yaml:111:\\d+: node cp-3: nodes\\[4\\]\\.name: "
+        + "duplicate node name \\(also nodes\\[2\\]\\)"));
+    assertThat(d).hasSize(2);
+  }
 }
