@@ -13,9 +13,9 @@ import java.time.Duration;
 import nettboot.cli.AdminClient;
 import nettboot.cli.AdminOptions;
 import nettboot.cli.Await;
-import nettboot.core.artifact.ArtifactStore;
 import nettboot.core.error.InvalidInputException;
 import nettboot.core.error.NotFoundException;
+import nettboot.core.io.SecureFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -92,8 +92,8 @@ final class BootCommand implements Runnable {
     try (AdminClient c = admin.connect()) {
       Path tmp = Files.createTempFile("nettboot-bench", ".bin");
       Files.writeString(tmp, "bench artifact\n", StandardCharsets.US_ASCII);
-      c.putFile("/v1/admin/artifacts/bench-kernel", tmp, ArtifactStore.sha256(tmp));
-      c.putFile("/v1/admin/artifacts/bench-initrd", tmp, ArtifactStore.sha256(tmp));
+      c.putFile("/v1/admin/artifacts/bench-kernel", tmp, SecureFiles.sha256(tmp));
+      c.putFile("/v1/admin/artifacts/bench-initrd", tmp, SecureFiles.sha256(tmp));
       Files.delete(tmp);
       c.put("/v1/admin/profiles/bench-" + tenant, new JsonObject().put("tenant", tenant)
           .put("kernel", "bench-kernel").put("initrd", "bench-initrd").put("cmdline", "talos.platform=metal"));

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import nettboot.cli.Await;
 import nettboot.core.error.InvalidInputException;
 import nettboot.core.error.UnavailableException;
+import nettboot.core.io.SecureFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -201,7 +201,7 @@ final class StormCommand implements Runnable {
       }
       Await.result(vertx.close(), Duration.ofSeconds(30), "closing the load generator");
       if (dir != null && !keep) {
-        deleteTree(dir);
+        SecureFiles.deleteTree(dir);
       } else if (dir != null) {
         System.err.println("storm: lab kept in " + dir);
       }
@@ -245,20 +245,6 @@ final class StormCommand implements Runnable {
 
   private static List<String> split(String s) {
     return s == null || s.isBlank() ? List.of() : List.of(s.trim().split("\\s+"));
-  }
-
-  private static void deleteTree(Path dir) {
-    try (var s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          // best effort
-        }
-      });
-    } catch (IOException e) {
-      System.err.println("storm: could not remove " + dir + ": " + e.getMessage());
-    }
   }
 
   private static <T> T await(Future<T> f, String what) {

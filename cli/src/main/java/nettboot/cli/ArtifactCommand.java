@@ -5,8 +5,8 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import nettboot.core.artifact.ArtifactStore;
 import nettboot.core.error.InvalidInputException;
+import nettboot.core.io.SecureFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -35,7 +35,7 @@ final class ArtifactCommand {
       }
       String sha;
       try {
-        sha = ArtifactStore.sha256(file);
+        sha = SecureFiles.sha256(file);
       } catch (IOException e) {
         throw new InvalidInputException(file.toString(), "cannot read: " + e.getMessage());
       }

@@ -8,9 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import nettboot.core.artifact.ArtifactStore;
 import nettboot.core.error.InvalidInputException;
 import nettboot.core.error.NotFoundException;
+import nettboot.core.io.SecureFiles;
 import nettboot.core.pki.EmbeddedCa;
 import nettboot.edge.ListenAddress;
 import picocli.CommandLine.Command;
@@ -121,7 +121,7 @@ final class DemoCommand implements Runnable {
           Files.writeString(f, "nett-boot demo placeholder for " + name
               + ": not bootable; upload a real Talos image with 'artifact put'\n", StandardCharsets.US_ASCII);
         }
-        client.putFile("/v1/admin/artifacts/" + name, f, ArtifactStore.sha256(f));
+        client.putFile("/v1/admin/artifacts/" + name, f, SecureFiles.sha256(f));
       }
     } catch (IOException e) {
       throw new InvalidInputException(artifacts.toString(), "cannot write demo artifacts: " + e.getMessage());

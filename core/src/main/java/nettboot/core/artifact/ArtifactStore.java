@@ -113,11 +113,6 @@ public final class ArtifactStore {
     }
   }
 
-  /** Hex SHA-256 of a file ({@link SecureFiles#sha256(Path)}). */
-  public static String sha256(Path file) throws IOException {
-    return SecureFiles.sha256(file);
-  }
-
   /** Hex SHA-256 of bytes. */
   public static String sha256(byte[] data) {
     return HexFormat.of().formatHex(SecureFiles.newSha256().digest(data));
