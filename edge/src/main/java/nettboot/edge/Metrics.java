@@ -66,7 +66,7 @@ public final class Metrics {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         // the library keeps registries by name in a JVM-wide map: one name per server
-        .setRegistryName("nettboot-" + Integer.toHexString(System.identityHashCode(this)))
+        .setRegistryName("nettboot-" + java.util.UUID.randomUUID())
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
         .setJvmMetricsEnabled(true)
         .setNettyMetricsEnabled(true)
