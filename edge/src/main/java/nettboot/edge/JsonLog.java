@@ -69,7 +69,7 @@ public final class JsonLog implements AutoCloseable {
     }
     long dropped = queue.takeDropped();
     if (dropped > 0) {
-      line.addKeyValue("log_lines_dropped", dropped);
+      line.addKeyValue(JsonLogAppenders.DROPPED, dropped);
     }
     line.log();
   }

@@ -24,6 +24,8 @@ final class JsonLogAppenders {
   static final int QUEUE_SIZE = 65_536;
   /** Below this much free space, lines under WARN are discarded. */
   static final int DISCARDING_THRESHOLD = QUEUE_SIZE / 5;
+  /** The field of the next line written that counts the lines lost before it. */
+  static final String DROPPED = "log_lines_dropped";
 
   private JsonLogAppenders() {}
 
@@ -64,9 +66,21 @@ final class JsonLogAppenders {
     protected void append(ILoggingEvent event) {
       int free = getRemainingCapacity();
       if (free == 0 || (free < getDiscardingThreshold() && isDiscardable(event))) {
-        dropped.increment();
+        // this line is lost, and with it the count it carried: both go back to the counter
+        dropped.add(1 + carried(event));
       }
       super.append(event);
+    }
+
+    private static long carried(ILoggingEvent event) {
+      if (event.getKeyValuePairs() != null) {
+        for (org.slf4j.event.KeyValuePair kv : event.getKeyValuePairs()) {
+          if (DROPPED.equals(kv.key) && kv.value instanceof Long n) {
+            return n;
+          }
+        }
+      }
+      return 0;
     }
 
     /** Lines lost since the last call. */
