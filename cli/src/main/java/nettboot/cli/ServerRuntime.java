@@ -41,9 +41,10 @@ final class ServerRuntime implements AutoCloseable {
         .withEvents(s.events());
     EdgeServer.Settings settings = new EdgeServer.Settings(config,
         StoreLocation.of(s.data(), s.postgresUrl()), s.cacheTtl());
-    JsonLog log = new JsonLog(System.out);
+    Clock clock = Clock.systemUTC();
+    JsonLog log = new JsonLog(System.out, clock);
     try {
-      return new ServerRuntime(EdgeServer.start(settings, log, Clock.systemUTC()), log);
+      return new ServerRuntime(EdgeServer.start(settings, log, clock), log);
     } catch (RuntimeException e) {
       log.close();
       throw e;

@@ -178,7 +178,7 @@ final class AdminRoutes {
     RequestScope scope = RequestScope.of(ctx);
     String rid = scope == null ? "-" : scope.id;
     if (!HttpErrors.isDomain(t)) {
-      services.log().error("unexpected_error", HttpErrors.fields("request_id", rid,
+      services.log().error("unexpected_error", JsonLog.fields("request_id", rid,
           "error", String.valueOf(t), "stack", TextErrors.stack(t)));
     } else if (scope != null) {
       scope.note = HttpErrors.message(t, rid);

@@ -93,11 +93,11 @@ final class ArtifactRoutes {
     }
     Path blob = services.artifacts().blobPath(a.sha256());
     FileBody.send(res, blob, offset, length,
-        services.chunkBudgets().current(io.vertx.core.Vertx.currentContext())).onComplete(done -> {
+        services.chunkBudgets().current(io.vertx.core.Vertx.currentContext()), services.metrics()).onComplete(done -> {
       if (done.succeeded()) {
         services.metrics().artifactBytes(length);
       } else if (!res.headWritten()) {
-        services.log().error("artifact_unreadable", HttpErrors.fields("request_id",
+        services.log().error("artifact_unreadable", JsonLog.fields("request_id",
             RequestScope.of(ctx).id, "artifact", a.name(), "sha256", a.sha256(),
             "error", String.valueOf(done.cause())));
         HttpErrors.sendText(res, 503, "artifact content is not available on this replica");

@@ -85,7 +85,7 @@ final class BootRoutes {
             .end(script.script());
         case BootAnswer.NotFound nf -> {
           nf.ownerTenant().ifPresent(owner -> services.log().warn("boot_cross_tenant",
-              HttpErrors.fields("tenant", scope.tenant, "id", id.value(), "owner_tenant", owner)));
+              JsonLog.fields("tenant", scope.tenant, "id", id.value(), "owner_tenant", owner)));
           HttpErrors.sendText(ctx.response(), 404, LOCALBOOT_BODY);
         }
         case BootAnswer.Localboot l -> HttpErrors.sendText(ctx.response(), 404, LOCALBOOT_BODY);

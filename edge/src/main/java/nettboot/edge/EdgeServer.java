@@ -94,7 +94,9 @@ public final class EdgeServer {
     EdgeConfig config = settings.edge();
     // Native epoll transport where available (Linux x86_64): fewer syscalls and wake-ups than NIO
     // under a reboot storm of short connections; Vert.x falls back to NIO elsewhere.
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops())
+    // The server's Vert.x reports its HTTP, connection, event-loop and JVM meters into metrics.
+    Metrics metrics = new Metrics();
+    Vertx vertx = metrics.newVertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops())
         .setPreferNativeTransport(true));
     Starting s = new Starting(vertx, settings, log);
     try {
@@ -102,7 +104,7 @@ public final class EdgeServer {
               () -> intercept.apply(StoreFactory.open(vertx, settings.store())), false)
           .compose(s::migrate)
           .compose(v -> s.cache())
-          .compose(m -> MetadataServer.start(vertx, config, m, s.stores.configs(), log, clock)
+          .compose(m -> MetadataServer.start(vertx, config, m, s.stores.configs(), log, metrics, clock)
               .map(listeners -> new EdgeServer(vertx, s.stores, m, listeners, s.feeds, log))),
           START_TIMEOUT, "starting the server");
       server.logStarted(settings);

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Streams a byte range of a file as a response body, on the connection's event loop, in 64 KiB
@@ -34,31 +33,28 @@ final class FileBody {
   /** Chunks of one response read but not yet written to the socket. */
   static final int MAX_IN_FLIGHT = 2;
 
-  /** Plaintext bytes of all responses read from files and not yet written (tests, diagnostics). */
-  private static final AtomicLong BUFFERED = new AtomicLong();
-
   private final HttpServerResponse res;
   private final FileChannel file;
   private final long end;
   private final Promise<Void> done = Promise.promise();
   /** This event loop's shared allowance of chunks in flight. */
   private final ChunkBudget budget;
+  /** Counts the plaintext read and not yet written ({@code nettboot_artifact_buffered_bytes}). */
+  private final Metrics metrics;
   private long position;
   private int inFlight;
   private boolean pumping;
   private boolean again;
   private boolean finished;
 
-  private FileBody(HttpServerResponse res, FileChannel file, long offset, long length, ChunkBudget budget) {
+  private FileBody(HttpServerResponse res, FileChannel file, long offset, long length, ChunkBudget budget,
+      Metrics metrics) {
     this.res = res;
     this.budget = budget;
+    this.metrics = metrics;
     this.file = file;
     this.position = offset;
     this.end = offset + length;
-  }
-
-  static long bufferedBytes() {
-    return BUFFERED.get();
   }
 
   /**
@@ -66,7 +62,8 @@ final class FileBody {
    * headers (content-length set here). Fails without writing anything when the file cannot be
    * opened or is shorter than the range; fails after the head otherwise (client gone, read error).
    */
-  static Future<Void> send(HttpServerResponse res, Path path, long offset, long length, ChunkBudget budget) {
+  static Future<Void> send(HttpServerResponse res, Path path, long offset, long length, ChunkBudget budget,
+      Metrics metrics) {
     FileChannel ch;
     try {
       ch = FileChannel.open(path, StandardOpenOption.READ);
@@ -89,7 +86,7 @@ final class FileBody {
       closeQuietly(ch);
       return res.end();
     }
-    FileBody body = new FileBody(res, ch, offset, length, budget);
+    FileBody body = new FileBody(res, ch, offset, length, budget, metrics);
     body.pump();
     return body.done.future();
   }
@@ -140,7 +137,7 @@ final class FileBody {
     }
     position += n;
     inFlight++;
-    BUFFERED.addAndGet(n);
+    metrics.buffered(n);
     boolean last = position == end;
     if (last) {
       closeQuietly(file);
@@ -152,7 +149,7 @@ final class FileBody {
       written = res.write(BufferInternal.buffer(buf));
     } catch (RuntimeException e) { // the response was closed or ended meanwhile
       buf.release();
-      BUFFERED.addAndGet(-n);
+      metrics.buffered(-n);
       inFlight--;
       budget.release(permit);
       fail(e);
@@ -160,7 +157,7 @@ final class FileBody {
     }
     written.onComplete(ar -> {
       buf.release();
-      BUFFERED.addAndGet(-n);
+      metrics.buffered(-n);
       inFlight--;
       if (ar.failed()) {
         fail(ar.cause()); // leaves the budget's queue before the permit goes to others

@@ -3,7 +3,6 @@ package nettboot.edge;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
 import nettboot.core.error.ConflictException;
 import nettboot.core.error.ForbiddenException;
 import nettboot.core.error.IllegalTransitionException;
@@ -96,13 +95,5 @@ final class HttpErrors {
     response.setStatusCode(status)
         .putHeader("content-type", "application/json")
         .end(text + "\n");
-  }
-
-  static Map<String, Object> fields(Object... kv) {
-    java.util.LinkedHashMap<String, Object> m = new java.util.LinkedHashMap<>();
-    for (int i = 0; i + 1 < kv.length; i += 2) {
-      m.put((String) kv[i], kv[i + 1]);
-    }
-    return m;
   }
 }

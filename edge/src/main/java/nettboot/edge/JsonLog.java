@@ -1,35 +1,47 @@
 package nettboot.edge;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
+import ch.qos.logback.classic.LoggerContext;
 import java.io.PrintStream;
-import java.io.StringWriter;
-import java.time.Instant;
+import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.event.Level;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
- * Structured JSON-lines logging that never blocks an event loop: lines go through a bounded queue
- * to one writer thread; when the queue is full lines are dropped and counted (reported by the
- * next line written). Callers must never pass private keys, tokens or passwords.
+ * Structured JSON-lines logging through SLF4J (logback), one object per line:
+ * {@code {"ts":…,"level":"info","event":…, fields…}}, {@code ts} from the injected clock. Lines go
+ * through a bounded queue to one writer thread ({@link JsonLogAppenders}); a caller never blocks,
+ * and lines lost to a full queue are reported by the next line ({@code log_lines_dropped}).
+ *
+ * <p>Each instance has its own logback context, so servers in one JVM log to their own outputs.
+ * Callers must never pass private keys, tokens or passwords; as a second line of defence, values
+ * of fields named like secrets, PEM private keys and query strings carrying a token are redacted.
  */
 public final class JsonLog implements AutoCloseable {
-  private static final JsonFactory JSON = new JsonFactory();
-  private static final String POISON = "\u0000";
+  static final String REDACTED = "[redacted]";
 
-  private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(65_536);
-  private final LongAdder dropped = new LongAdder();
+  private final LoggerContext context = new LoggerContext();
+  private final Logger logger;
+  private final JsonLogAppenders.Async queue;
   private final PrintStream out;
-  private final Thread writer;
+  private final Clock clock;
 
   public JsonLog(PrintStream out) {
+    this(out, Clock.systemUTC());
+  }
+
+  public JsonLog(PrintStream out, Clock clock) {
     this.out = out;
-    this.writer = Thread.ofPlatform().daemon().name("nettboot-log").unstarted(this::drain);
-    writer.start();
+    this.clock = clock;
+    context.setName("nettboot-json-log");
+    context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+    queue = JsonLogAppenders.start(context, out);
+    ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.setLevel(ch.qos.logback.classic.Level.INFO);
+    root.addAppender(queue);
+    logger = context.getLogger("nettboot");
   }
 
   public void info(String event, Map<String, ?> fields) {
@@ -45,67 +57,70 @@ public final class JsonLog implements AutoCloseable {
   }
 
   public void log(String level, String event, Map<String, ?> fields) {
-    StringWriter sw = new StringWriter(256);
-    try (JsonGenerator g = JSON.createGenerator(sw)) {
-      g.writeStartObject();
-      g.writeStringField("ts", Instant.now().toString());
-      g.writeStringField("level", level);
-      g.writeStringField("event", event);
-      for (Map.Entry<String, ?> e : fields.entrySet()) {
-        Object v = e.getValue();
-        if (v == null) {
-          continue;
-        }
-        if (v instanceof Number n) {
-          if (n instanceof Double || n instanceof Float) {
-            g.writeNumberField(e.getKey(), n.doubleValue());
-          } else {
-            g.writeNumberField(e.getKey(), n.longValue());
-          }
-        } else if (v instanceof Boolean b) {
-          g.writeBooleanField(e.getKey(), b);
-        } else {
-          g.writeStringField(e.getKey(), v.toString());
-        }
+    LoggingEventBuilder line = logger.atLevel(level(level)).setMessage(event)
+        .addKeyValue("ts", clock.instant().toString())
+        .addKeyValue("level", level)
+        .addKeyValue("event", event);
+    for (Map.Entry<String, ?> e : fields.entrySet()) {
+      Object v = e.getValue();
+      if (v != null) {
+        line.addKeyValue(e.getKey(), value(e.getKey(), v));
       }
-      long d = dropped.sumThenReset();
-      if (d > 0) {
-        g.writeNumberField("log_lines_dropped", d);
-      }
-      g.writeEndObject();
-    } catch (IOException e) {
-      return;
     }
-    if (!queue.offer(sw.toString())) {
-      dropped.increment();
+    long dropped = queue.takeDropped();
+    if (dropped > 0) {
+      line.addKeyValue(JsonLogAppenders.DROPPED, dropped);
     }
+    line.log();
   }
 
-  private void drain() {
-    try {
-      while (true) {
-        String line = queue.take();
-        if (POISON.equals(line)) {
-          break;
-        }
-        out.println(line);
-        if (queue.isEmpty()) {
-          out.flush();
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  /** Log fields from alternating names and values, in order; null values are left out of the line. */
+  public static Map<String, Object> fields(Object... kv) {
+    LinkedHashMap<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
     }
-    out.flush();
+    return m;
   }
 
+  /** Numbers and booleans stay JSON numbers and booleans; anything else is its string, redacted. */
+  static Object value(String key, Object v) {
+    if (v instanceof Double || v instanceof Float) {
+      return ((Number) v).doubleValue();
+    }
+    if (v instanceof Number n) {
+      return n.longValue();
+    }
+    if (v instanceof Boolean) {
+      return v;
+    }
+    String s = v.toString();
+    String k = key.toLowerCase(java.util.Locale.ROOT);
+    if (k.contains("token") || k.contains("password") || k.contains("secret") || k.endsWith("key")
+        || s.contains("PRIVATE KEY")) {
+      return REDACTED;
+    }
+    int query = s.indexOf('?');
+    if (query >= 0 && s.indexOf("token=", query) > 0) {
+      return s.substring(0, query) + "?" + REDACTED;
+    }
+    return s;
+  }
+
+  private static Level level(String level) {
+    return switch (level) {
+      case "error" -> Level.ERROR;
+      case "warn" -> Level.WARN;
+      case "debug" -> Level.DEBUG;
+      case "trace" -> Level.TRACE;
+      default -> Level.INFO;
+    };
+  }
+
+  /** Writes the lines still queued (for up to two seconds), then stops the writer. */
   @Override
   public void close() {
-    try {
-      queue.offer(POISON, 1, TimeUnit.SECONDS);
-      writer.join(2000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    context.stop();
+    out.flush();
   }
 }

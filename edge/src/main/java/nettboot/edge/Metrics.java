@@ -1,104 +1,140 @@
 package nettboot.edge;
 
-import java.util.Map;
-import java.util.TreeMap;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.time.Duration;
+import java.util.EnumSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Prometheus metrics of the edge, kept lock-free (LongAdder) so event loops never contend, and
- * rendered in the text exposition format.
+ * The metrics of one server, in one Micrometer Prometheus registry: the domain metrics
+ * ({@code nettboot_*}, names and labels are a contract with dashboards) and, when the server's
+ * Vert.x instance is built by {@link #newVertx}, the standard JVM, process, Netty and Vert.x ones
+ * (HTTP requests by route template, connections, event-loop queues, worker pools). No label ever
+ * carries a machine id, a raw path or a client address.
  */
 public final class Metrics {
-  /** Upper bounds of the boot-decision latency histogram, in seconds. */
-  private static final double[] BUCKETS = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-      0.25, 0.5, 1, 2.5, 5};
+  /** Upper bounds of the boot-decision latency histogram. */
+  private static final Duration[] BUCKETS = seconds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+      0.05, 0.1, 0.25, 0.5, 1, 2.5, 5);
 
-  private final ConcurrentHashMap<String, LongAdder> requests = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, LongAdder> handshakeFailures = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, LongAdder> decisions = new ConcurrentHashMap<>();
-  private final LongAdder[] decisionBuckets = new LongAdder[BUCKETS.length + 1];
-  private final LongAdder decisionCount = new LongAdder();
-  private final LongAdder decisionNanos = new LongAdder();
-  private final LongAdder artifactBytes = new LongAdder();
-  private final ConcurrentHashMap<String, LongAdder> talosEvents = new ConcurrentHashMap<>();
+  /**
+   * Labels Vert.x may put on its meters. Not {@code remote} (one value per machine address) and
+   * not {@code path} (machine ids): HTTP requests are counted by route template instead.
+   */
+  private static final EnumSet<Label> VERTX_LABELS = EnumSet.of(Label.LOCAL, Label.HTTP_METHOD,
+      Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME, Label.CLIENT_NAME,
+      Label.NAMESPACE);
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  /** Meters by their label values, so the hot paths skip Micrometer's id lookup. */
+  private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Timer decisionTime;
+  private final Counter artifactBytes;
+  private final AtomicLong buffered = new AtomicLong();
 
   public Metrics() {
-    for (int i = 0; i < decisionBuckets.length; i++) {
-      decisionBuckets[i] = new LongAdder();
-    }
+    decisionTime = Timer.builder("nettboot.boot.decision")
+        .description("Time from request to boot answer.")
+        .serviceLevelObjectives(BUCKETS)
+        .register(registry);
+    artifactBytes = Counter.builder("nettboot.artifact.bytes").description("Artifact bytes sent.")
+        .register(registry);
+    Gauge.builder("nettboot.artifact.buffered", buffered, AtomicLong::get).baseUnit("bytes")
+        .description("Plaintext artifact bytes read from files and not yet written to a socket.")
+        .register(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+  }
+
+  /**
+   * A Vert.x instance that reports into this registry: HTTP server requests (by listener address,
+   * method, status and route template), connections, bytes, event-loop pending tasks, Netty's
+   * allocator, worker pools, and the JVM (memory, GC, threads, class loading, CPU, uptime).
+   */
+  public Vertx newVertx(VertxOptions options) {
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+        .setEnabled(true)
+        // the library keeps registries by name in a JVM-wide map: one name per server
+        .setRegistryName("nettboot-" + java.util.UUID.randomUUID())
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+        .setJvmMetricsEnabled(true)
+        .setNettyMetricsEnabled(true)
+        .setLabels(VERTX_LABELS);
+    return Vertx.builder().with(new VertxOptions(options).setMetricsOptions(metrics))
+        .withMetrics(new MicrometerMetricsFactory(registry)).build();
   }
 
   public void request(String listener, String endpoint, int status, String tenant) {
-    String key = "listener=\"" + listener + "\",endpoint=\"" + endpoint + "\",status=\"" + status
-        + "\",tenant=\"" + (tenant == null ? "" : tenant) + "\"";
-    requests.computeIfAbsent(key, k -> new LongAdder()).increment();
+    String t = tenant == null ? "" : tenant;
+    counter(listener + '\n' + endpoint + '\n' + status + '\n' + t, "nettboot.http.requests",
+        "HTTP requests by listener, endpoint, status and tenant.",
+        "listener", listener, "endpoint", endpoint, "status", Integer.toString(status), "tenant", t)
+        .increment();
   }
 
   public void handshakeFailure(String listener, String kind) {
-    handshakeFailures.computeIfAbsent("listener=\"" + listener + "\",kind=\"" + kind + "\"",
-        k -> new LongAdder()).increment();
+    counter("tls\n" + listener + '\n' + kind, "nettboot.tls.handshake.failures",
+        "TLS handshakes that failed (no or untrusted client certificate, protocol errors, timeouts).",
+        "listener", listener, "kind", kind).increment();
   }
 
   public void decision(String outcome, long nanos) {
-    decisions.computeIfAbsent("outcome=\"" + outcome + "\"", k -> new LongAdder()).increment();
-    double seconds = nanos / 1e9;
-    int i = 0;
-    while (i < BUCKETS.length && seconds > BUCKETS[i]) {
-      i++;
-    }
-    decisionBuckets[i].increment();
-    decisionCount.increment();
-    decisionNanos.add(nanos);
+    counter("decision\n" + outcome, "nettboot.boot.decisions", "Boot decisions by outcome.",
+        "outcome", outcome).increment();
+    decisionTime.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   /** One event received on the Talos events sink, by outcome (attributed, unattributed, …). */
   public void talosEvent(String outcome) {
-    talosEvents.computeIfAbsent("outcome=\"" + outcome + "\"", k -> new LongAdder()).increment();
+    counter("talos\n" + outcome, "nettboot.talos.events",
+        "Talos events-sink events by outcome (attributed, unattributed, ambiguous, invalid, installed,"
+        + " install_failed, error).", "outcome", outcome).increment();
   }
 
   public void artifactBytes(long n) {
-    artifactBytes.add(n);
+    artifactBytes.increment(n);
+  }
+
+  /** Artifact plaintext read into memory (positive) or written out (negative). */
+  void buffered(long delta) {
+    buffered.addAndGet(delta);
+  }
+
+  /** Artifact plaintext read from files and not yet written to a socket. */
+  long bufferedBytes() {
+    return buffered.get();
   }
 
   /** The text exposition format (version 0.0.4). */
   public String render() {
-    StringBuilder sb = new StringBuilder(4096);
-    counter(sb, "nettboot_http_requests_total",
-        "HTTP requests by listener, endpoint, status and tenant.", requests);
-    counter(sb, "nettboot_tls_handshake_failures_total",
-        "TLS handshakes that failed (no or untrusted client certificate, protocol errors, timeouts).",
-        handshakeFailures);
-    counter(sb, "nettboot_boot_decisions_total", "Boot decisions by outcome.", decisions);
-    counter(sb, "nettboot_talos_events_total",
-        "Talos events-sink events by outcome (attributed, unattributed, ambiguous, invalid, installed,"
-        + " install_failed, error).", talosEvents);
-    sb.append("# HELP nettboot_boot_decision_seconds Time from request to boot answer.\n")
-        .append("# TYPE nettboot_boot_decision_seconds histogram\n");
-    long cumulative = 0;
-    for (int i = 0; i < BUCKETS.length; i++) {
-      cumulative += decisionBuckets[i].sum();
-      sb.append("nettboot_boot_decision_seconds_bucket{le=\"")
-          .append(java.math.BigDecimal.valueOf(BUCKETS[i]).toPlainString()).append("\"} ")
-          .append(cumulative).append('\n');
-    }
-    cumulative += decisionBuckets[BUCKETS.length].sum();
-    sb.append("nettboot_boot_decision_seconds_bucket{le=\"+Inf\"} ").append(cumulative).append('\n');
-    sb.append("nettboot_boot_decision_seconds_sum ").append(decisionNanos.sum() / 1e9).append('\n');
-    sb.append("nettboot_boot_decision_seconds_count ").append(decisionCount.sum()).append('\n');
-    sb.append("# HELP nettboot_artifact_bytes_total Artifact bytes sent.\n")
-        .append("# TYPE nettboot_artifact_bytes_total counter\n")
-        .append("nettboot_artifact_bytes_total ").append(artifactBytes.sum()).append('\n');
-    return sb.toString();
+    return registry.scrape();
   }
 
-  private static void counter(StringBuilder sb, String name, String help,
-      Map<String, LongAdder> series) {
-    sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    sb.append("# TYPE ").append(name).append(" counter\n");
-    for (Map.Entry<String, LongAdder> e : new TreeMap<>(series).entrySet()) {
-      sb.append(name).append('{').append(e.getKey()).append("} ").append(e.getValue().sum())
-          .append('\n');
+  private Counter counter(String key, String name, String help, String... tags) {
+    Counter c = counters.get(key);
+    if (c == null) {
+      c = counters.computeIfAbsent(key,
+          k -> Counter.builder(name).description(help).tags(tags).register(registry));
     }
+    return c;
+  }
+
+  private static Duration[] seconds(double... s) {
+    Duration[] d = new Duration[s.length];
+    for (int i = 0; i < s.length; i++) {
+      d[i] = Duration.ofNanos(Math.round(s[i] * 1e9));
+    }
+    return d;
   }
 }

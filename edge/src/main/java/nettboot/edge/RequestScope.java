@@ -43,7 +43,7 @@ final class RequestScope {
       int status = ctx.response().getStatusCode();
       services.metrics().request(listener, scope.endpoint, status, scope.tenant);
       if (services.config().accessLog()) {
-        services.log().info("http_request", HttpErrors.fields(
+        services.log().info("http_request", JsonLog.fields(
             "request_id", id,
             "listener", listener,
             "method", req.method().name(),

@@ -74,7 +74,7 @@ final class TalosEventSink {
       event = EventRequestDecoder.decode(body.getBytes());
     } catch (InvalidInputException e) {
       services.metrics().talosEvent("invalid");
-      services.log().warn("talos_event_invalid", HttpErrors.fields("remote", address,
+      services.log().warn("talos_event_invalid", JsonLog.fields("remote", address,
           "error", e.getMessage()));
       call.response().status(GrpcStatus.INVALID_ARGUMENT).statusMessage(e.getMessage()).end();
       return;
@@ -85,7 +85,7 @@ final class TalosEventSink {
         call.response().end(Buffer.buffer()); // an empty EventResponse
       } else {
         services.metrics().talosEvent("error");
-        services.log().error("talos_event_failed", HttpErrors.fields("remote", address,
+        services.log().error("talos_event_failed", JsonLog.fields("remote", address,
             "talos_event", TalosEvent.describe(event.event()), "error", String.valueOf(ar.cause().getMessage())));
         // Talos retries from this event after a back-off.
         call.response().status(GrpcStatus.UNAVAILABLE)
@@ -100,24 +100,24 @@ final class TalosEventSink {
       case InstallEvidence.Unattributed u -> services.metrics().talosEvent("unattributed");
       case InstallEvidence.Ambiguous a -> {
         services.metrics().talosEvent("ambiguous");
-        services.log().warn("talos_event_ambiguous", HttpErrors.fields("remote", address,
+        services.log().warn("talos_event_ambiguous", JsonLog.fields("remote", address,
             "machines", a.machines(), "talos_event", TalosEvent.describe(event.event())));
       }
       case InstallEvidence.Attributed at -> {
         ConfigStore.Fetch f = at.fetch();
         services.metrics().talosEvent("attributed");
-        services.log().info("talos_event", HttpErrors.fields("remote", address, "id", f.machineId(),
+        services.log().info("talos_event", JsonLog.fields("remote", address, "id", f.machineId(),
             "tenant", f.tenant(), "boot", f.bootId(), "talos_event", TalosEvent.describe(event.event()),
             "event_id", event.id()));
         switch (at.effect()) {
           case InstallEvidence.Installed i -> {
             services.metrics().talosEvent("installed");
-            services.log().info("machine_installed", HttpErrors.fields("id", f.machineId(),
+            services.log().info("machine_installed", JsonLog.fields("id", f.machineId(),
                 "tenant", f.tenant(), "boot", f.bootId(), "evidence", i.evidence()));
           }
           case InstallEvidence.InstallFailed failed -> {
             services.metrics().talosEvent("install_failed");
-            services.log().warn("talos_install_failed", HttpErrors.fields("id", f.machineId(),
+            services.log().warn("talos_install_failed", JsonLog.fields("id", f.machineId(),
                 "tenant", f.tenant(), "boot", f.bootId(), "reason", failed.reason()));
           }
           case InstallEvidence.AlreadySettled s -> { }

@@ -11,7 +11,7 @@ final class TextErrors {
     RequestScope scope = RequestScope.of(ctx);
     String rid = scope == null ? "-" : scope.id;
     if (!HttpErrors.isDomain(t)) {
-      services.log().error("unexpected_error", HttpErrors.fields("request_id", rid,
+      services.log().error("unexpected_error", JsonLog.fields("request_id", rid,
           "error", String.valueOf(t), "stack", stack(t)));
     } else if (scope != null) {
       scope.note = HttpErrors.message(t, rid);

@@ -121,11 +121,11 @@ class LargeArtifactStreamingTest {
     EdgeFixture.await(so.write("GET /v1/artifacts/big HTTP/1.1\r\nhost: boot.test.nett\r\n\r\n"));
     // The kernel's socket buffers fill up; then the server must wait, not read the file ahead.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (FileBody.bufferedBytes() == 0 && System.nanoTime() < deadline) {
+    while (f.server.metrics().bufferedBytes() == 0 && System.nanoTime() < deadline) {
       TimeUnit.MILLISECONDS.sleep(20);
     }
     TimeUnit.MILLISECONDS.sleep(500);
-    long held = FileBody.bufferedBytes();
+    long held = f.server.metrics().bufferedBytes();
     assertThat(held).isGreaterThan(0).isLessThanOrEqualTo((long) FileBody.MAX_IN_FLIGHT * FileBody.CHUNK);
     so.resume();
     EdgeFixture.await(complete.future());
@@ -144,10 +144,10 @@ class LargeArtifactStreamingTest {
     so.pause();
     EdgeFixture.await(so.write("GET /v1/artifacts/big HTTP/1.1\r\nhost: boot.test.nett\r\n\r\n"));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (FileBody.bufferedBytes() == 0 && System.nanoTime() < deadline) {
+    while (f.server.metrics().bufferedBytes() == 0 && System.nanoTime() < deadline) {
       TimeUnit.MILLISECONDS.sleep(20);
     }
-    assertThat(FileBody.bufferedBytes()).isGreaterThan(0);
+    assertThat(f.server.metrics().bufferedBytes()).isGreaterThan(0);
     EdgeFixture.await(so.close());
     awaitNothingBuffered();
     // The server still serves afterwards.
@@ -212,9 +212,9 @@ class LargeArtifactStreamingTest {
     return -1;
   }
 
-  private static void awaitNothingBuffered() {
+  private void awaitNothingBuffered() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (FileBody.bufferedBytes() != 0 && System.nanoTime() < deadline) {
+    while (f.server.metrics().bufferedBytes() != 0 && System.nanoTime() < deadline) {
       try {
         TimeUnit.MILLISECONDS.sleep(20);
       } catch (InterruptedException e) {
@@ -222,6 +222,6 @@ class LargeArtifactStreamingTest {
         return;
       }
     }
-    assertThat(FileBody.bufferedBytes()).as("bytes still buffered by file bodies").isZero();
+    assertThat(f.server.metrics().bufferedBytes()).as("bytes still buffered by file bodies").isZero();
   }
 }
