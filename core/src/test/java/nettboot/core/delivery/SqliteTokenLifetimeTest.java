@@ -2,7 +2,7 @@ package nettboot.core.delivery;
 
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
-import nettboot.core.store.MachineStore;
+import nettboot.core.store.Stores;
 import nettboot.core.store.StoreFactory;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,7 +12,7 @@ class SqliteTokenLifetimeTest extends TokenLifetimeContract {
   Path dir;
 
   @Override
-  protected MachineStore open(Vertx vertx) {
+  protected Stores open(Vertx vertx) {
     return StoreFactory.sqlite(vertx, dir);
   }
 }

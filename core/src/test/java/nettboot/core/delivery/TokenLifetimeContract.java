@@ -21,7 +21,7 @@ import nettboot.core.machine.MachineState;
 import nettboot.core.store.ArtifactRecord;
 import nettboot.core.store.ConfigStore;
 import nettboot.core.store.MachineStore;
-import nettboot.core.store.SqlMachineStore;
+import nettboot.core.store.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,21 +35,23 @@ abstract class TokenLifetimeContract {
   static final String YAML = "version: v1alpha1\n";
 
   Vertx vertx;
+  Stores stores;
   MachineStore machines;
   ConfigStore configs;
   InstallArguments mint;
   ConfigDelivery delivery;
   String tenant;
 
-  /** A migrated store on a database of its own (or with random tenants on a shared one). */
-  protected abstract MachineStore open(Vertx vertx) throws Exception;
+  /** The stores on a database of its own (not yet migrated). */
+  protected abstract Stores open(Vertx vertx) throws Exception;
 
   @BeforeEach
   void openStore() throws Exception {
     vertx = Vertx.vertx();
-    machines = open(vertx);
-    await(machines.migrate());
-    configs = ((SqlMachineStore) machines).configStore();
+    stores = open(vertx);
+    await(stores.migrate());
+    machines = stores.machines();
+    configs = stores.configs();
     Clock clock = Clock.systemUTC();
     mint = new InstallArguments(configs,
         new DeliverySettings(4001, Duration.ofHours(1), "talos.config.early=x", -1), clock);
@@ -64,7 +66,7 @@ abstract class TokenLifetimeContract {
 
   @AfterEach
   void close() {
-    machines.close();
+    stores.close();
     await(vertx.close());
   }
 
