@@ -21,6 +21,7 @@ import nettboot.core.error.ForbiddenException;
 import nettboot.core.error.InvalidInputException;
 import nettboot.core.error.NettBootException;
 import nettboot.core.error.NotFoundException;
+import nettboot.core.error.StorageFullException;
 import nettboot.core.error.TooLargeException;
 import nettboot.core.error.UnavailableException;
 
@@ -126,6 +127,7 @@ public final class AdminClient implements AutoCloseable {
       case 404 -> new NotFoundException(message);
       case 409, 412 -> new ConflictException(message);
       case 413 -> new TooLargeException(message);
+      case 507 -> new StorageFullException(message, null);
       default -> new UnavailableException("server answered " + status + ": " + message, null);
     };
   }

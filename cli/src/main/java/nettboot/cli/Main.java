@@ -7,6 +7,7 @@ import nettboot.core.error.IllegalTransitionException;
 import nettboot.core.error.InvalidInputException;
 import nettboot.core.error.NettBootException;
 import nettboot.core.error.NotFoundException;
+import nettboot.core.error.StorageFullException;
 import nettboot.core.error.TooLargeException;
 import nettboot.core.error.UnavailableException;
 import picocli.CommandLine;
@@ -102,6 +103,7 @@ public final class Main implements Runnable {
       case ForbiddenException x -> EXIT_FORBIDDEN;
       case TooLargeException x -> EXIT_INVALID;
       case UnavailableException x -> EXIT_UNAVAILABLE;
+      case StorageFullException x -> EXIT_UNAVAILABLE;
     };
   }
 

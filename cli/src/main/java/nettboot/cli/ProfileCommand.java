@@ -35,6 +35,8 @@ final class ProfileCommand {
 
     @Override
     public void run() {
+      // The profile's own rule, checked before connecting: the same error the server gives.
+      nettboot.core.machine.KernelArguments.require("--cmdline", cmdline.strip());
       try (AdminClient c = admin.connect()) {
         JsonObject p = c.put("/v1/admin/profiles/" + MachineCommand.enc(name), new JsonObject()
             .put("tenant", tenant).put("kernel", kernel).put("initrd", initrd).put("cmdline", cmdline));

@@ -1,10 +1,14 @@
 package nettboot.edge;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -27,11 +31,12 @@ final class AdminJson {
 
   // ---- parsing ----
 
-  /** The request body as a JSON object. */
+  /** The request body as a JSON object; a key twice in one object is refused. */
   static JsonObject body(Buffer b) {
     if (b == null || b.length() == 0) {
       throw new InvalidInputException("body", "missing JSON object");
     }
+    refuseDuplicateKeys(b);
     try {
       Object v = Json.decodeValue(b);
       if (v instanceof JsonObject o) {
@@ -39,6 +44,22 @@ final class AdminJson {
       }
       throw new InvalidInputException("body", "expected a JSON object");
     } catch (DecodeException e) {
+      throw new InvalidInputException("body", "invalid JSON: " + firstLine(e.getMessage()));
+    }
+  }
+
+  /**
+   * One streaming pass with Jackson's duplicate detection ({@code {"tenant":"a","tenant":"b"}} must
+   * not silently mean b). A factory per call: admin requests are rare and it keeps no shared state.
+   */
+  private static void refuseDuplicateKeys(Buffer b) {
+    JsonFactory strict = JsonFactory.builder()
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    try (JsonParser p = strict.createParser(b.getBytes())) {
+      while (p.nextToken() != null) {
+        // reading every token is the check
+      }
+    } catch (IOException e) {
       throw new InvalidInputException("body", "invalid JSON: " + firstLine(e.getMessage()));
     }
   }
@@ -94,20 +115,37 @@ final class AdminJson {
   static OptionalLong expectedVersion(JsonObject b, String ifMatch) {
     Object v = b.getValue("expectedVersion");
     if (v != null) {
-      if (!(v instanceof Number n) || n.longValue() < 0) {
-        throw new InvalidInputException("expectedVersion", "expected a non-negative integer");
+      // Only a JSON integer within a long: 1.5, "3" and 2^64+2 are refused, never rounded or wrapped.
+      long n = switch (v) {
+        case Integer i -> i;
+        case Long l -> l;
+        default -> -1;
+      };
+      if (n < 0) {
+        throw new InvalidInputException("expectedVersion",
+            "expected a JSON integer from 0 to " + Long.MAX_VALUE + ", got " + describe(v));
       }
-      return OptionalLong.of(n.longValue());
+      return OptionalLong.of(n);
     }
     if (ifMatch != null) {
       String t = ifMatch.trim().replace("\"", "");
+      long n;
       try {
-        return OptionalLong.of(Long.parseLong(t));
+        n = Long.parseLong(t);
       } catch (NumberFormatException e) {
+        n = -1;
+      }
+      if (n < 0) {
         throw new InvalidInputException("If-Match", "expected the machine version, e.g. \"7\"");
       }
+      return OptionalLong.of(n);
     }
     return OptionalLong.empty();
+  }
+
+  private static String describe(Object v) {
+    String text = v instanceof String str ? "the string \"" + str + "\"" : String.valueOf(v);
+    return text.length() > 64 ? text.substring(0, 64) + "..." : text;
   }
 
   // ---- rendering ----

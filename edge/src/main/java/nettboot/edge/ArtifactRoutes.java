@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import nettboot.core.artifact.ArtifactStore;
 import nettboot.core.error.InvalidInputException;
 import nettboot.core.error.NotFoundException;
+import nettboot.core.error.StorageFullException;
 import nettboot.core.error.TooLargeException;
 import nettboot.core.machine.Names;
 import nettboot.core.store.ArtifactRecord;
@@ -121,6 +122,40 @@ final class ArtifactRoutes {
     return false;
   }
 
+  /**
+   * A failure because the artifact disk is full becomes one {@link StorageFullException} (507, one
+   * line naming the cause) and is logged: the operator must free space, the client did nothing
+   * wrong. Any other failure is passed on unchanged.
+   */
+  private Throwable storageFull(RoutingContext ctx, String name, ArtifactStore store, Throwable t) {
+    if (!StorageFullException.isDiskFull(t)) {
+      return t;
+    }
+    services.log().error("artifact_storage_full", HttpErrors.fields("request_id",
+        RequestScope.of(ctx).id, "artifact", name, "dir", store.root().toString(),
+        "error", String.valueOf(t).lines().findFirst().orElse("")));
+    return t instanceof StorageFullException full ? full : new StorageFullException(
+        "artifact storage is full (no space left on device); nothing stored", t);
+  }
+
+  /**
+   * The request delivered {@code offered} bytes; when the file holds fewer, the disk lost them
+   * (a write failure the stream did not report): the server's fault, a full disk when the free
+   * space could not hold them. Blocks: call on a worker.
+   */
+  private static void keptEverything(Path temp, long offered) throws java.io.IOException {
+    long kept = java.nio.file.Files.size(temp);
+    if (kept == offered) {
+      return;
+    }
+    if (java.nio.file.Files.getFileStore(temp).getUsableSpace() < offered - kept) {
+      throw new StorageFullException("artifact storage is full (no space left on device);"
+          + " nothing stored", null);
+    }
+    throw new nettboot.core.error.UnavailableException("artifact storage kept " + kept + " of "
+        + offered + " bytes received; nothing stored", null);
+  }
+
   /** {@code PUT /v1/admin/artifacts/{name}}: needs Content-Length; optional X-Checksum-SHA256. */
   void upload(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
@@ -154,9 +189,19 @@ final class ArtifactRoutes {
     ArtifactStore store = services.artifacts();
     Path temp = store.newIncomingFile();
     io.vertx.core.Vertx vertx = ctx.vertx();
+    UploadFile[] into = new UploadFile[1];
     vertx.fileSystem().open(temp.toString(), new OpenOptions().setWrite(true).setCreateNew(true))
-        .compose(file -> req.pipeTo(file))
-        .compose(v -> vertx.executeBlocking(() -> store.commit(temp, expected), false))
+        .compose(file -> {
+          into[0] = new UploadFile(file);
+          return req.pipeTo(into[0]);
+        })
+        .compose(v -> vertx.executeBlocking(() -> {
+          if (into[0].failure() != null) {
+            throw new java.io.IOException(into[0].failure().getMessage(), into[0].failure());
+          }
+          keptEverything(temp, into[0].offered());
+          return store.commit(temp, expected);
+        }, false))
         .compose(stored -> {
           if (stored.size() != declared) {
             return Future.failedFuture(new InvalidInputException("content-length",
@@ -168,7 +213,7 @@ final class ArtifactRoutes {
         .onComplete(ar -> {
           if (ar.failed()) {
             vertx.executeBlocking(() -> java.nio.file.Files.deleteIfExists(temp), false);
-            AdminRoutes.fail(ctx, services, ar.cause());
+            AdminRoutes.fail(ctx, services, storageFull(ctx, name, store, ar.cause()));
             return;
           }
           ArtifactRecord r = ar.result();

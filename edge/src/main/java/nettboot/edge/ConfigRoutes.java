@@ -8,8 +8,9 @@ import nettboot.core.machine.MachineId;
 /**
  * The config listener for Talos (server-only TLS: Talos cannot present a client certificate):
  * {@code GET /v1/config/{id}?token=…}. The token rules are core's
- * {@link nettboot.core.delivery.ConfigDelivery}; every refusal is the same 403, so a token holder
- * learns nothing about other machines. The access log records the path only, never the query, so
+ * {@link nettboot.core.delivery.ConfigDelivery}; every refusal (a missing or malformed token or
+ * machine id included) is the same 403, status, body and headers, so a token holder learns nothing
+ * about other machines. The access log records the path only, never the query, so
  * tokens are not logged here.
  */
 final class ConfigRoutes {
@@ -37,7 +38,8 @@ final class ConfigRoutes {
     try {
       id = MachineId.parse(ctx.pathParam("id"));
     } catch (RuntimeException e) {
-      TextErrors.fail(ctx, services, e);
+      scope.note = "malformed machine id";
+      HttpErrors.sendText(ctx.response(), 403, REFUSED);
       return;
     }
     services.delivery().fetch(id, ctx.request().getParam("token"), ctx.request().remoteAddress().hostAddress())

@@ -9,6 +9,7 @@ import nettboot.core.error.IllegalTransitionException;
 import nettboot.core.error.InvalidInputException;
 import nettboot.core.error.NettBootException;
 import nettboot.core.error.NotFoundException;
+import nettboot.core.error.StorageFullException;
 import nettboot.core.error.TooLargeException;
 import nettboot.core.error.UnavailableException;
 import nettboot.core.machine.MachineState;
@@ -36,6 +37,7 @@ final class HttpErrors {
       case IllegalTransitionException x -> 409;
       case TooLargeException x -> 413;
       case UnavailableException x -> 503;
+      case StorageFullException x -> 507;
     };
   }
 

@@ -117,19 +117,65 @@ class ConfigDeliveryTest {
     assertThat(foreign.statusCode()).isEqualTo(403);
     // A made-up token, a malformed one, none.
     assertThat(f.get(talos, f.configUrl("/v1/config/" + a + "?token=" + "A".repeat(43))).statusCode()).isEqualTo(403);
-    assertThat(f.get(talos, f.configUrl("/v1/config/" + a + "?token=short")).statusCode()).isEqualTo(400);
-    assertThat(f.get(talos, f.configUrl("/v1/config/" + a)).statusCode()).isEqualTo(400);
-    // An expired token.
-    String machineKey = f.adminJson(HttpMethod.GET, "/v1/admin/machines/" + a, null).bodyAsJsonObject().getString("key");
+    assertThat(f.get(talos, f.configUrl("/v1/config/" + a + "?token=short")).statusCode()).isEqualTo(403);
+    assertThat(f.get(talos, f.configUrl("/v1/config/" + a)).statusCode()).isEqualTo(403);
+    // An expired token (B has booted never, so this is its only token).
+    String machineKey = f.adminJson(HttpMethod.GET, "/v1/admin/machines/" + b, null).bodyAsJsonObject().getString("key");
     String expired = new ConfigToken(new java.security.SecureRandom()).mint();
     EdgeFixture.await(f.configs.putToken(new ConfigStore.TokenRecord(ConfigToken.hash(expired), machineKey,
         "acme", "test", Instant.now().minusSeconds(7200), Instant.now().minusSeconds(60))));
-    assertThat(f.get(talos, f.configUrl("/v1/config/" + a + "?token=" + expired)).statusCode()).isEqualTo(403);
+    assertThat(f.get(talos, f.configUrl("/v1/config/" + b + "?token=" + expired)).statusCode()).isEqualTo(403);
     // Still valid now; no longer once the machine is installed.
     assertThat(f.get(talos, urlA).statusCode()).isEqualTo(200);
     f.adminJson(HttpMethod.PUT, "/v1/admin/machines/" + a + "/state",
         new io.vertx.core.json.JsonObject().put("state", "Active").put("reason", "install evidence"));
     assertThat(f.get(talos, urlA).statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void aProvisioningTokenStaysDeadAfterActiveAndReprovision() {
+    String id = "c0c0c0c0-0000-4000-8000-000000000006";
+    f.enroll("acme", id, null);
+    putConfig(id, configYaml, 200);
+    String url = group(CONFIG_URL, bootScript(id)); // New -> Provisioning, token minted
+    assertThat(f.get(talos, url).statusCode()).isEqualTo(200);
+    for (String state : new String[] {"Active", "Reprovision"}) {
+      assertThat(f.adminJson(HttpMethod.PUT, "/v1/admin/machines/" + id + "/state",
+          new io.vertx.core.json.JsonObject().put("state", state).put("reason", "test")).statusCode()).isEqualTo(200);
+      assertThat(f.get(talos, url).statusCode()).isEqualTo(403);
+    }
+    // The reinstall's boots mint their own tokens; only the latest one works.
+    bootScript(id); // the one-shot wipe
+    String first = group(CONFIG_URL, bootScript(id));
+    String second = group(CONFIG_URL, bootScript(id));
+    assertThat(f.get(talos, first).statusCode()).isEqualTo(403);
+    assertThat(f.get(talos, second).statusCode()).isEqualTo(200);
+    assertThat(f.get(talos, url).statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void everyRefusalIsTheSame403StatusBodyAndHeaders() {
+    String id = "c0c0c0c0-0000-4000-8000-000000000007";
+    f.enroll("acme", id, null);
+    putConfig(id, configYaml, 200);
+    HttpResponse<Buffer> unknown = f.get(talos, f.configUrl("/v1/config/" + id + "?token=" + "A".repeat(43)));
+    assertThat(unknown.statusCode()).isEqualTo(403);
+    for (String path : new String[] {"/v1/config/" + id, "/v1/config/" + id + "?token=",
+        "/v1/config/" + id + "?token=short", "/v1/config/" + id + "?token=" + "%22".repeat(43),
+        "/v1/config/" + id + "?token=" + "A".repeat(44), "/v1/config/not-an-id?token=" + "A".repeat(43)}) {
+      HttpResponse<Buffer> r = f.get(talos, f.configUrl(path));
+      assertThat(r.statusCode()).as(path).isEqualTo(403);
+      assertThat(r.bodyAsString()).as(path).isEqualTo(unknown.bodyAsString());
+      assertThat(headers(r)).as(path).isEqualTo(headers(unknown));
+    }
+  }
+
+  /** The headers of a response, minus the values of the per-request id and the date. */
+  private static java.util.List<String> headers(HttpResponse<Buffer> r) {
+    return r.headers().entries().stream()
+        .map(e -> e.getKey().toLowerCase(java.util.Locale.ROOT)
+            + (e.getKey().equalsIgnoreCase("x-request-id") || e.getKey().equalsIgnoreCase("date") ? "" : ": " + e.getValue()))
+        .sorted().toList();
   }
 
   @Test

@@ -8,6 +8,7 @@ import nettboot.core.error.ForbiddenException;
 import nettboot.core.error.IllegalTransitionException;
 import nettboot.core.error.InvalidInputException;
 import nettboot.core.error.NotFoundException;
+import nettboot.core.error.StorageFullException;
 import nettboot.core.error.TooLargeException;
 import nettboot.core.error.UnavailableException;
 import nettboot.core.machine.MachineState;
@@ -24,6 +25,7 @@ class HttpErrorsTest {
         Set.of(MachineState.REPROVISION)))).isEqualTo(409);
     assertThat(HttpErrors.status(new TooLargeException("big"))).isEqualTo(413);
     assertThat(HttpErrors.status(new UnavailableException("down", null))).isEqualTo(503);
+    assertThat(HttpErrors.status(new StorageFullException("disk full", null))).isEqualTo(507);
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import nettboot.core.error.InvalidInputException;
+import nettboot.core.error.StorageFullException;
 import nettboot.core.error.UnavailableException;
 import nettboot.core.io.SecureFiles;
 
@@ -64,6 +65,7 @@ public final class ArtifactStore {
    * moves it to its content address. The temp file is always gone afterwards.
    *
    * @throws InvalidInputException (field "sha256") when the digest does not match
+   * @throws StorageFullException when the disk is full
    */
   public Stored commit(Path uploaded, String expectedSha256) {
     try {
@@ -92,6 +94,10 @@ public final class ArtifactStore {
       SecureFiles.syncDirectory(blobs);
       return new Stored(actual, size);
     } catch (IOException e) {
+      if (StorageFullException.isDiskFull(e)) {
+        throw new StorageFullException("artifact storage is full (no space left on device);"
+            + " nothing stored", e);
+      }
       throw new UnavailableException("cannot store artifact: " + e.getMessage(), e);
     } finally {
       try {

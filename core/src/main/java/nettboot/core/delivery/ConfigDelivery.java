@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Instant;
 import nettboot.core.error.ForbiddenException;
+import nettboot.core.error.InvalidInputException;
 import nettboot.core.error.NotFoundException;
 import nettboot.core.machine.Lifecycle;
 import nettboot.core.machine.MachineId;
@@ -14,11 +15,14 @@ import nettboot.core.talos.ConfigToken;
 
 /**
  * Talos fetching its machine config with a per-boot token (Talos cannot present a client
- * certificate). The token must be known and unexpired, minted for the machine the id names now
- * (same machine, same tenant), and the machine must still be installing
- * ({@link Lifecycle#isInstalling}): once it is Active or beyond, its tokens stop working. Every
- * refusal is a {@link ForbiddenException} whose message is for the operator's log only (the edge
- * answers all of them alike). A successful fetch records the source address: the events sink
+ * certificate). A token is valid only for its own boot, the latest install boot of its machine:
+ * minting a token revokes the machine's older ones and every state transition revokes them all
+ * (both in the store, in the same transaction), so a token is dead forever once the machine leaves
+ * that boot's state and nothing revives it. The token must also be well-formed, known and
+ * unexpired, minted for the machine the id names now (same machine, same tenant), and the machine
+ * must still be installing ({@link Lifecycle#isInstalling}). Every refusal, a missing or malformed
+ * token included, is a {@link ForbiddenException} whose message is for the operator's log only
+ * (the edge answers all of them alike). A successful fetch records the source address: the events sink
  * attributes Talos's events by it ({@link nettboot.core.talos.events.InstallEvidence}).
  */
 public final class ConfigDelivery {
@@ -40,8 +44,8 @@ public final class ConfigDelivery {
 
   /**
    * The config of {@code id} for the holder of {@code token}, fetched from {@code peerAddress}.
-   * Fails with NotFound when delivery is off or the machine has no config, InvalidInput (field
-   * "token") for a malformed token and Forbidden for every refusal of a well-formed one.
+   * Fails with NotFound when delivery is off or the machine has no config and Forbidden for every
+   * refusal of the token (missing, malformed, unknown, expired, another machine's, not installing).
    */
   public Future<Delivered> fetch(MachineId id, String token, String peerAddress) {
     if (configs == null) {
@@ -50,8 +54,8 @@ public final class ConfigDelivery {
     String hash;
     try {
       hash = ConfigToken.hash(token);
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
+    } catch (InvalidInputException e) {
+      return refused("missing or malformed token");
     }
     Instant now = clock.instant();
     return configs.token(hash).compose(found -> {

@@ -7,7 +7,7 @@ package nettboot.core.error;
  */
 public abstract sealed class NettBootException extends RuntimeException
     permits InvalidInputException, NotFoundException, ConflictException, IllegalTransitionException,
-        ForbiddenException, TooLargeException, UnavailableException {
+        ForbiddenException, TooLargeException, UnavailableException, StorageFullException {
 
   protected NettBootException(String message) {
     super(message, null, false, false);

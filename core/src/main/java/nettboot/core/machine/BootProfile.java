@@ -5,7 +5,8 @@ import nettboot.core.error.InvalidInputException;
 
 /**
  * What a netboot loads: kernel and initrd artifacts (by name) and the kernel command line.
- * A profile belongs to one tenant; a machine may use only its own tenant's profiles.
+ * A profile belongs to one tenant; a machine may use only its own tenant's profiles. The command
+ * line is pasted into the iPXE {@code kernel} line, so it must pass {@link KernelArguments}.
  */
 public record BootProfile(
     String name, String tenant, String kernel, String initrd, String cmdline, Instant updatedAt) {
@@ -19,11 +20,11 @@ public record BootProfile(
     Names.requireArtifact("kernel", kernel);
     Names.requireArtifact("initrd", initrd);
     cmdline = cmdline == null ? "" : cmdline.strip();
-    requireScriptSafe("cmdline", cmdline);
     if (cmdline.length() > MAX_CMDLINE) {
       throw new InvalidInputException("cmdline",
           cmdline.length() + " characters; the kernel command line budget is " + MAX_CMDLINE);
     }
+    KernelArguments.require("cmdline", cmdline);
   }
 
   /** Printable ASCII only (no newlines or control characters), so it can never end a script line. */

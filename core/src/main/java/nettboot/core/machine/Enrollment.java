@@ -8,7 +8,8 @@ import nettboot.core.error.InvalidInputException;
 
 /**
  * A validated request to enrol a machine. At least one of UUID and MACs is required; MACs are
- * canonical and distinct.
+ * canonical and distinct, at most {@link #MAX_MACS} (a server has a handful of NICs; the bound
+ * keeps every per-machine cost, the boot-path cache's included, small).
  */
 public record Enrollment(
     Optional<MachineId.Uuid> uuid,
@@ -18,7 +19,11 @@ public record Enrollment(
     String hostname,
     String profile) {
 
+  /** The most MACs one machine may have. */
+  public static final int MAX_MACS = 16;
+
   public Enrollment {
+    requireFewMacs(macs.size());
     macs = List.copyOf(new LinkedHashSet<>(macs));
     if (uuid.isEmpty() && macs.isEmpty()) {
       throw new InvalidInputException("uuid", "a machine needs a SMBIOS UUID or at least one MAC");
@@ -42,6 +47,7 @@ public record Enrollment(
         ? Optional.empty() : Optional.of(MachineId.parseUuid(uuid));
     List<MachineId.Mac> m = new ArrayList<>();
     if (macs != null) {
+      requireFewMacs(macs.size());
       for (int i = 0; i < macs.size(); i++) {
         try {
           m.add(MachineId.parseMac(macs.get(i)));
@@ -51,5 +57,11 @@ public record Enrollment(
       }
     }
     return new Enrollment(u, m, tenant, role == null ? null : Role.parse(role), hostname, profile);
+  }
+
+  private static void requireFewMacs(int count) {
+    if (count > MAX_MACS) {
+      throw new InvalidInputException("macs", count + " MACs; a machine has at most " + MAX_MACS);
+    }
   }
 }

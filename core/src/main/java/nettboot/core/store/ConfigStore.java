@@ -24,7 +24,10 @@ public interface ConfigStore {
 
   Future<Optional<StoredConfig>> config(String machineKey);
 
-  /** Stores a token (its hash); removes expired tokens of the same machine on the way. */
+  /**
+   * Stores a token (its hash) and, in the same transaction, revokes every other token of the same
+   * machine: a machine has at most one live token, its latest install boot's.
+   */
   Future<Void> putToken(TokenRecord token);
 
   Future<Optional<TokenRecord>> token(String tokenHash);
@@ -45,6 +48,9 @@ public interface ConfigStore {
    */
   Future<List<Fetch>> fetchesFrom(String address, Instant now);
 
-  /** Removes every token of the machine (after it is installed, or on reprovision). */
+  /**
+   * Removes every token of the machine. Every state transition does this too, in its own
+   * transaction ({@link MachineStore#transition}): a token never outlives its boot's state.
+   */
   Future<Integer> revokeTokens(String machineKey);
 }

@@ -56,7 +56,8 @@ public interface MachineStore {
   /**
    * Moves a machine to {@code to} in one transaction: reads it, checks the transition with
    * {@code Lifecycle.apply}, updates it only if its version is still the one read (and equal to
-   * {@code expectedVersion} when given), appends the history row. Of two concurrent conflicting
+   * {@code expectedVersion} when given), appends the history row and revokes the machine's config
+   * tokens (a token never outlives the state its boot was in). Of two concurrent conflicting
    * transitions exactly one succeeds; the other fails with ConflictException.
    */
   Future<Machine> transition(MachineId id, MachineState to, OptionalLong expectedVersion,

@@ -61,8 +61,10 @@ final class SqlConfigStore implements ConfigStore {
     p.put("created", t.createdAt().toEpochMilli());
     p.put("expires", t.expiresAt().toEpochMilli());
     return sql.guard(sql.transaction(conn ->
+        // One live token per machine: the newest boot's (older boots' tokens die here). The same
+        // hash again is not one of them: its insert fails as a lost race.
         SqlTemplate.forUpdate(conn, "DELETE FROM config_tokens WHERE machine_key = #{key}"
-                + " AND expires_at < #{created}").execute(p)
+                + " AND token_hash <> #{hash}").execute(p)
             .compose(x -> SqlTemplate.forUpdate(conn, "INSERT INTO config_tokens (token_hash,"
                 + " machine_key, tenant, boot_id, created_at, expires_at) VALUES (#{hash}, #{key},"
                 + " #{tenant}, #{boot}, #{created}, #{expires})").execute(p))

@@ -208,6 +208,9 @@ final class SqlMachineStore implements MachineStore {
           return updateMachine(conn, current, next)
               .compose(v -> insertHistory(conn, new HistoryEntry(next.key(), next.version(),
                   Optional.of(current.state()), to, actor, reason == null ? "" : reason, at)))
+              // The machine leaves the state its tokens were minted in: they die with it.
+              .compose(v -> update(conn, "DELETE FROM config_tokens WHERE machine_key = #{key}",
+                  Map.of("key", next.key())))
               .compose(v -> sql.announce(conn, next, ChangeFeed.machine(next)));
         }));
     return sql.guard(f, "transition of machine " + id);

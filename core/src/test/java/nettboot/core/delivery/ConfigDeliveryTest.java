@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalLong;
 import nettboot.core.error.ForbiddenException;
-import nettboot.core.error.InvalidInputException;
 import nettboot.core.error.NotFoundException;
 import nettboot.core.machine.Machine;
 import nettboot.core.machine.MachineId;
@@ -76,13 +75,14 @@ class ConfigDeliveryTest {
   }
 
   @Test
-  void aMalformedTokenIsInvalidInputAndEveryRefusalOfAWellFormedOneIsForbidden() {
+  void everyRefusalIsForbiddenAMissingOrMalformedTokenIncluded() {
     Machine m = s.enroll("acme", "talos");
     Machine other = s.enroll("acme", "talos");
     String t = tokenFor(m);
     assertThat(failure(delivery.fetch(id(m), "short", "fd00::7")))
-        .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("token"));
-    assertThat(failure(delivery.fetch(id(m), null, "fd00::7"))).isInstanceOf(InvalidInputException.class);
+        .isInstanceOf(ForbiddenException.class).hasMessageContaining("malformed");
+    assertThat(failure(delivery.fetch(id(m), null, "fd00::7")))
+        .isInstanceOf(ForbiddenException.class).hasMessageContaining("missing");
     assertThat(failure(delivery.fetch(id(m), tokens.mint(), "fd00::7")))
         .isInstanceOf(ForbiddenException.class).hasMessageContaining("unknown");
     assertThat(failure(delivery.fetch(id(other), t, "fd00::7")))
@@ -104,19 +104,29 @@ class ConfigDeliveryTest {
   }
 
   @Test
-  void tokensWorkOnlyWhileTheMachineIsInstalling() {
+  void tokensWorkOnlyInTheStateTheyWereMintedInAndAreNeverRevived() {
     Machine m = s.enroll("acme", "talos");
     String t = tokenFor(m);
     assertThat(await(delivery.fetch(id(m), t, "fd00::7")).body()).isEqualTo(YAML); // New
     move(m, MachineState.PROVISIONING);
-    assertThat(await(delivery.fetch(id(m), t, "fd00::7")).body()).isEqualTo(YAML);
+    assertThat(failure(delivery.fetch(id(m), t, "fd00::7"))).isInstanceOf(ForbiddenException.class);
+    String p = tokenOnly(m, "acme");
+    assertThat(await(delivery.fetch(id(m), p, "fd00::7")).body()).isEqualTo(YAML);
     move(m, MachineState.ACTIVE);
+    assertThat(failure(delivery.fetch(id(m), p, "fd00::7"))).isInstanceOf(ForbiddenException.class);
+    move(m, MachineState.REPROVISION);
+    assertThat(failure(delivery.fetch(id(m), p, "fd00::7"))).isInstanceOf(ForbiddenException.class);
+    assertThat(failure(delivery.fetch(id(m), t, "fd00::7"))).isInstanceOf(ForbiddenException.class);
+  }
+
+  @Test
+  void aTokenStoredWhileTheMachineIsInstalledIsRefused() {
+    Machine m = s.enroll("acme", "talos");
+    move(m, MachineState.PROVISIONING);
+    move(m, MachineState.ACTIVE);
+    String t = tokenFor(m);
     assertThat(failure(delivery.fetch(id(m), t, "fd00::7")))
         .isInstanceOf(ForbiddenException.class).hasMessageContaining("Active");
-    move(m, MachineState.REPROVISION);
-    assertThat(await(delivery.fetch(id(m), t, "fd00::7")).body()).isEqualTo(YAML);
-    move(m, MachineState.MAINTENANCE);
-    assertThat(failure(delivery.fetch(id(m), t, "fd00::7"))).isInstanceOf(ForbiddenException.class);
   }
 
   @Test

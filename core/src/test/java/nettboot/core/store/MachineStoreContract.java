@@ -588,9 +588,9 @@ abstract class MachineStoreContract {
     Instant now = now();
     String addr = "fd00:" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffff) + "::42";
     await(configs.putToken(new ConfigStore.TokenRecord(sha("1"), a.key(), t, "boot-a", now, now.plusSeconds(3600))));
-    await(configs.putToken(new ConfigStore.TokenRecord(sha("2"), b.key(), t, "boot-b", now, now.plusSeconds(3600))));
     await(configs.putToken(new ConfigStore.TokenRecord(sha("3"), b.key(), t, "old", now.minusSeconds(7200),
         now.minusSeconds(1))));
+    await(configs.putToken(new ConfigStore.TokenRecord(sha("2"), b.key(), t, "boot-b", now, now.plusSeconds(3600))));
     assertThat(await(configs.fetchesFrom(addr, now))).isEmpty(); // minted, not fetched
     await(configs.recordFetch(sha("1"), a.uuid().get().value(), addr, now));
     await(configs.recordFetch(sha("3"), b.uuid().get().value(), addr, now)); // expired: never found

@@ -62,8 +62,9 @@ public final class InstallEvidence {
   public record Installed(String evidence) implements Effect {}
 
   /**
-   * Install evidence for a machine that install evidence no longer moves (already Active after a
-   * replayed event, moved by an operator, or its id now names another machine): nothing changed.
+   * Install evidence for a machine that install evidence no longer moves (its id now names another
+   * machine, or it was moved while the event was in flight): nothing changed. A machine moved
+   * before the event arrives has no token left, so its events are {@link Unattributed}.
    */
   public record AlreadySettled(String evidence) implements Effect {}
 
