@@ -131,7 +131,7 @@ final class ArtifactRoutes {
     if (!StorageFullException.isDiskFull(t)) {
       return t;
     }
-    services.log().error("artifact_storage_full", HttpErrors.fields("request_id",
+    services.log().error("artifact_storage_full", JsonLog.fields("request_id",
         RequestScope.of(ctx).id, "artifact", name, "dir", store.root().toString(),
         "error", String.valueOf(t).lines().findFirst().orElse("")));
     return t instanceof StorageFullException full ? full : new StorageFullException(
