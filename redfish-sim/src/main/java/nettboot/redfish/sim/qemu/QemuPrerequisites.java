@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What QEMU-backed BMCs need from this host, checked before anything starts: one line per problem,
- * each saying how to fix it. Nothing is created except the machine directories.
+ * each saying how to fix it. Nothing is created.
  */
 public final class QemuPrerequisites {
   /** A unix socket path holds at most 107 bytes. */
@@ -43,13 +43,12 @@ public final class QemuPrerequisites {
         problems.add("machine directory " + s.dir() + " is too long for QEMU's control socket (at most "
             + (MAX_SOCKET_PATH - "/qmp.sock".length()) + " bytes)");
       }
-      try {
-        Files.createDirectories(s.dir());
-        if (!Files.isWritable(s.dir())) {
-          problems.add("machine directory " + s.dir() + " is not writable");
-        }
-      } catch (IOException e) {
-        problems.add("cannot create the machine directory " + s.dir() + ": " + e.getMessage());
+      Path existing = s.dir();
+      while (existing != null && !Files.exists(existing)) {
+        existing = existing.getParent();
+      }
+      if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+        problems.add("machine directory " + s.dir() + " cannot be written (" + existing + " is not a writable directory)");
       }
       checkNetwork(s, problems);
     }
