@@ -125,13 +125,16 @@ final class RedfishSimCommand implements Runnable {
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       try {
+        vms.forEach(QemuVm::close); // first: a graceful shutdown in progress must not hold the exit up
         Simulator running = started.get();
         if (running != null) {
-          Await.result(running.stop(), Duration.ofSeconds(30), "stopping the simulator");
+          Await.result(running.stop().compose(v -> vertx.close()), Duration.ofSeconds(30), "stopping the simulator");
+        } else {
+          Await.result(vertx.close(), Duration.ofSeconds(30), "stopping the simulator");
         }
+      } catch (RuntimeException e) {
+        System.err.println("redfish-sim: " + e.getMessage());
       } finally {
-        vms.forEach(QemuVm::close);
-        Await.result(vertx.close(), Duration.ofSeconds(20), "stopping the simulator");
         stopped.countDown();
       }
     }, "redfish-sim-shutdown");

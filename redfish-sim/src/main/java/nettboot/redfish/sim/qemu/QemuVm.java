@@ -42,6 +42,7 @@ public final class QemuVm implements SystemBacking {
   private final Object lock = new Object();
   private volatile Running current;
   private volatile ExitListener listener;
+  private volatile boolean closed;
   private int powerOns;
 
   public QemuVm(VmSpec spec) {
@@ -111,6 +112,9 @@ public final class QemuVm implements SystemBacking {
   @Override
   public void start(FirstDevice first) throws IOException {
     synchronized (lock) {
+      if (closed) {
+        throw new IOException(spec.name() + " is shut down with its simulator");
+      }
       Running r = current;
       if (r != null && r.process.isAlive()) {
         throw new IllegalStateException(spec.name() + " is already running");
@@ -187,6 +191,7 @@ public final class QemuVm implements SystemBacking {
         r.qmp.close();
         current = null;
         Files.deleteIfExists(spec.qmpSocket());
+        Files.deleteIfExists(spec.pidFile());
       }
       if (r.process.isAlive()) {
         throw new IOException(spec.name() + ": QEMU (pid " + r.process.pid() + ") did not end");
@@ -266,8 +271,15 @@ public final class QemuVm implements SystemBacking {
     this.listener = l;
   }
 
+  /** Ends the VM at once, even while a graceful shutdown waits for the guest; no start afterwards. */
   @Override
   public void close() {
+    closed = true;
+    Running r = current;
+    if (r != null) {
+      r.stopping = true;
+      kill(r.process);
+    }
     try {
       stop(false);
     } catch (IOException e) {
