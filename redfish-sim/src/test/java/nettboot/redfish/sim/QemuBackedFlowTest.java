@@ -52,6 +52,8 @@ class QemuBackedFlowTest {
         "#!ipxe\necho " + CD_MARKER + "\n:idle\nsleep 5\ngoto idle\n");
     h.serve("cd", iso);
     h.serve("cd-again", iso);
+    h.serve("cd-reboot", BootImages.iso(dir.resolve("cd-reboot.iso"), ipxe,
+        "#!ipxe\necho " + CD_MARKER + "\nreboot\n"));
   }
 
   @AfterAll
@@ -65,6 +67,7 @@ class QemuBackedFlowTest {
         .withGracefulTimeout(Duration.ofSeconds(3));
     List<String> problems = QemuPrerequisites.check(List.of(spec));
     assertThat(problems).as("this host cannot run the QEMU-backed BMC tests").isEmpty();
+    Files.createDirectories(spec.dir());
     BootImages.fat(spec.disk(), ipxe, "#!ipxe\necho " + DISK_MARKER + "\npoweroff\n");
     QemuVm vm = new QemuVm(spec);
     vm.prepare();
@@ -116,7 +119,32 @@ class QemuBackedFlowTest {
         new JsonObject().put("Image", again));
     assertThat(cdFile(vm)).as("inserted into the running VM").isEqualTo(vm.spec().media().toString());
 
-    forceOffAndCheck(bmc, vm);
+    // iPXE ignores the ACPI power button: the graceful deadline (3 s here) passes, then the VM is ended
+    long pid2 = vm.pid();
+    redfish(bmc, "POST", systemUri(bmc) + "/Actions/ComputerSystem.Reset",
+        new JsonObject().put("ResetType", "GracefulShutdown"));
+    awaitPowerState(bmc, "Off");
+    assertThat(vm.running()).isFalse();
+    assertThat(ProcessHandle.of(pid2)).as("no QEMU process after the graceful shutdown").isEmpty();
+  }
+
+  @Test
+  void aGuestRebootIsANewBootThatTakesTheOverrideAsItIsThen() throws Exception {
+    QemuVm vm = machine("xcc-reboot");
+    SimulatedBmc bmc = h.start(List.of(new BmcSpec(h.settings("xcc"), vm))).bmcs().get(0);
+    ProvisionReport r = h.run(h.target(bmc), h.mediaUrl("cd-reboot", true), Mode.FULL, options());
+    assertThat(r.ok()).as(r.summary() + "\n" + r.steps()).isTrue();
+    // the CD's iPXE reboots the guest: Once was used by the first boot, so the second boots the disk,
+    // whose program powers off
+    long t0 = System.nanoTime();
+    awaitPowerState(bmc, "Off");
+    System.out.printf("xcc: CD boot, guest reboot, disk boot, power-off in %d ms%n", ms(t0));
+    String serial = Files.readString(vm.spec().serialLog(), java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertThat(serial).contains(CD_MARKER, DISK_MARKER, "power-on 1 ", "power-on 2 ");
+    assertThat(serial.indexOf(CD_MARKER)).isLessThan(serial.indexOf("power-on 2 "));
+    assertThat(vm.consoleSinceLastStart()).contains(DISK_MARKER).doesNotContain(CD_MARKER);
+    assertThat(SimHarness.await(bmc.snapshot()).boots()).extracting(BootRecord::device).containsExactly("Cd", "Hdd");
+    assertThat(vm.running()).isFalse();
   }
 
   @Test
