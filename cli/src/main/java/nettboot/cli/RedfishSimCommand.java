@@ -109,15 +109,16 @@ final class RedfishSimCommand implements Runnable {
       throw new InvalidInputException("--count", "must be 1..5000 and fit the port range");
     }
     List<Fault> parsed = faults.stream().map(Fault::parse).toList();
+    // every flag is checked, then the host, before anything is created
+    List<VendorProfile> profiles = perBmcProfiles(p);
+    List<QemuVm> vms = qemuDir == null ? List.of() : QemuMachines.prepare(qemuFlags().specs());
     EmbeddedCa ca = plainHttp ? null : SimTls.ca(pki, List.of(addr.host()));
     String password = password();
     SimSettings s = new SimSettings(p, user, password, ca == null ? null : SimTls.keyCert(ca), parsed,
         Duration.ofMillis(powerDelayMs), Duration.ofMillis(postMs));
-    List<SimSettings> perBmc = perBmcSettings(s);
-    List<QemuVm> vms = qemuDir == null ? List.of() : QemuMachines.prepare(qemuFlags().specs());
     List<BmcSpec> specs = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      specs.add(new BmcSpec(perBmc.get(i), vms.isEmpty() ? null : vms.get(i)));
+      specs.add(new BmcSpec(s.withProfile(profiles.get(i)), vms.isEmpty() ? null : vms.get(i)));
     }
     Vertx vertx = Vertx.vertx();
     // from here on, Ctrl-C (or a failed start) stops every VM this command owns
@@ -178,7 +179,7 @@ final class RedfishSimCommand implements Runnable {
   }
 
   /** --qemu-* flags need --qemu; --bmc-profile N:P gives BMC N its own profile. */
-  private List<SimSettings> perBmcSettings(SimSettings s) {
+  private List<VendorProfile> perBmcProfiles(VendorProfile p) {
     if (qemuDir == null) {
       for (var f : List.of(Map.entry("--qemu-nic", qemuNics), Map.entry("--qemu-netns", qemuNetns),
           Map.entry("--qemu-uuid", qemuUuids))) {
@@ -187,7 +188,7 @@ final class RedfishSimCommand implements Runnable {
         }
       }
     }
-    List<SimSettings> out = new ArrayList<>(java.util.Collections.nCopies(count, s));
+    List<VendorProfile> out = new ArrayList<>(java.util.Collections.nCopies(count, p));
     java.util.Set<Integer> seen = new java.util.HashSet<>();
     for (String v : bmcProfiles) {
       String[] np = v.split(":", 2);
@@ -204,7 +205,7 @@ final class RedfishSimCommand implements Runnable {
         throw new InvalidInputException("--bmc-profile", "BMC " + i + " has two profiles");
       }
       try {
-        out.set(i, s.withProfile(VendorProfile.named(np[1])));
+        out.set(i, VendorProfile.named(np[1]));
       } catch (InvalidInputException e) {
         throw new InvalidInputException("--bmc-profile", "unknown profile '" + np[1] + "'; one of " + VendorProfile.NAMES);
       }

@@ -22,6 +22,7 @@ class RedfishSimQemuFlagsTest {
     assertThat(r.code()).isEqualTo(Main.EXIT_INVALID);
     assertThat(r.stderr()).contains("--bmc-profile: unknown profile 'nope'");
     assertThat(Files.exists(tmp.resolve("vms"))).as("nothing created").isFalse();
+    assertThat(Files.exists(tmp.resolve("pki"))).as("nothing created").isFalse();
   }
 
   @Test
@@ -34,5 +35,6 @@ class RedfishSimQemuFlagsTest {
         .contains("  - tap nbsimnotap0 of bmc-0 does not exist")
         .containsPattern("  - (network namespace nbsim-no-such-ns of bmc-1 does not exist|running QEMU in network namespace nbsim-no-such-ns needs root)");
     assertThat(Files.exists(tmp.resolve("vms"))).as("nothing created").isFalse();
+    assertThat(Files.exists(tmp.resolve("pki"))).as("nothing created").isFalse();
   }
 }
