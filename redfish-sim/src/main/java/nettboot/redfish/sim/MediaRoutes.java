@@ -19,15 +19,18 @@ final class MediaRoutes {
   private final Preconditions preconditions;
   private final Tasks tasks;
   private final MediaFetcher fetcher;
+  private final BackedMedia backed;
 
+  /** @param backed the real system's CD drive, or null when the media is only modelled */
   MediaRoutes(BmcState state, SimSettings settings, RedfishModel model, Preconditions preconditions, Tasks tasks,
-      MediaFetcher fetcher) {
+      MediaFetcher fetcher, BackedMedia backed) {
     this.state = state;
     this.p = settings.profile();
     this.model = model;
     this.preconditions = preconditions;
     this.tasks = tasks;
     this.fetcher = fetcher;
+    this.backed = backed;
   }
 
   void collection(RoutingContext ctx) {
@@ -93,10 +96,7 @@ final class MediaRoutes {
     if (Responses.hasBody(ctx)) {
       Responses.body(ctx);
     }
-    tasks.run(ctx, () -> {
-      clear(s);
-      return Future.succeededFuture();
-    });
+    tasks.run(ctx, () -> clear(s));
   }
 
   /** The PATCH-only variant (no actions): Image + Inserted to mount, Image null / Inserted false to eject. */
@@ -110,10 +110,7 @@ final class MediaRoutes {
     boolean eject = body.containsKey("Image") && body.getValue("Image") == null
         || Boolean.FALSE.equals(body.getValue("Inserted"));
     if (eject) {
-      tasks.run(ctx, () -> {
-        clear(s);
-        return Future.succeededFuture();
-      });
+      tasks.run(ctx, () -> clear(s));
       return;
     }
     String url = body.getValue("Image") instanceof String i ? i : "";
@@ -149,7 +146,9 @@ final class MediaRoutes {
 
   /** Really downloads the image; the slot shows it only once the BMC could fetch all of it. */
   private Future<Void> mount(SlotState s, String url, boolean writeProtected) {
-    return fetcher.fetch(url).transform(ar -> {
+    Future<MediaFetcher.Fetched> fetched = backed != null && backed.backs(s)
+        ? backed.insert(fetcher, url) : fetcher.fetch(url);
+    return fetched.transform(ar -> {
       if (ar.failed()) {
         String why = ar.cause() instanceof java.net.ConnectException || ar.cause().getMessage() == null
             ? "connection failed (" + ar.cause() + ")" : ar.cause().getMessage();
@@ -166,7 +165,12 @@ final class MediaRoutes {
     });
   }
 
-  private void clear(SlotState s) {
+  private Future<Void> clear(SlotState s) {
+    Future<Void> ejected = backed != null && backed.backs(s) ? backed.eject() : Future.succeededFuture();
+    return ejected.onSuccess(v -> cleared(s));
+  }
+
+  private void cleared(SlotState s) {
     s.image = null;
     s.inserted = false;
     s.bytes = 0;

@@ -8,7 +8,7 @@ import java.util.List;
  * Power transitions take {@code powerDelay}; a power-on passes through POST ({@code postDuration})
  * and then boots, where the boot override decides the device and a Once override is used up.
  */
-final class SimPower {
+final class SimPower implements PowerControl {
   static final List<String> RESET_TYPES = List.of("On", "ForceOff", "GracefulShutdown", "GracefulRestart",
       "ForceRestart", "PowerCycle", "ForceOn");
 
@@ -23,7 +23,8 @@ final class SimPower {
   }
 
   /** Validates synchronously (throws {@link SimError}); the returned work starts the transition. */
-  Future<Void> reset(String type) {
+  @Override
+  public Future<Void> reset(String type) {
     boolean on = state.powerState.equals("On");
     boolean off = state.powerState.equals("Off");
     switch (type) {

@@ -18,20 +18,30 @@ public final class SimulatedBmc extends VerticleBase {
   private final SimSettings settings;
   private final String host;
   private final int requestedPort;
+  private final SystemBacking backing;
   private BmcState state;
   private HttpServer server;
   private MediaFetcher fetcher;
 
   public SimulatedBmc(SimSettings settings, String host, int port) {
+    this(settings, host, port, null);
+  }
+
+  /** @param backing the real system behind this BMC (e.g. a QEMU VM), or null to only model it */
+  public SimulatedBmc(SimSettings settings, String host, int port, SystemBacking backing) {
     this.settings = settings;
     this.host = host;
     this.requestedPort = port;
+    this.backing = backing;
   }
 
   @Override
   public Future<?> start() {
     state = new BmcState(settings.profile());
-    if (settings.profile().refuseBootDuringPost()) {
+    if (backing != null) {
+      // a real system is off until someone powers it on
+      state.powerState = backing.running() ? "On" : "Off";
+    } else if (settings.profile().refuseBootDuringPost()) {
       // the machine was just powered on: it sits in POST for a while
       state.inPostUntilMillis = System.currentTimeMillis() + settings.postDuration().toMillis();
     }
@@ -40,8 +50,11 @@ public final class SimulatedBmc extends VerticleBase {
     Authenticator auth = new Authenticator(state, settings, model);
     Tasks tasks = new Tasks(vertx, state, settings);
     Preconditions pre = new Preconditions(state, settings);
-    SystemRoutes system = new SystemRoutes(state, settings, model, pre, tasks, new SimPower(vertx, state, settings));
-    MediaRoutes media = new MediaRoutes(state, settings, model, pre, tasks, fetcher);
+    PowerControl power = backing == null ? new SimPower(vertx, state, settings)
+        : new BackedPower(vertx, state, settings, backing);
+    BackedMedia backedMedia = backing == null ? null : new BackedMedia(vertx, backing, settings.profile());
+    SystemRoutes system = new SystemRoutes(state, settings, model, pre, tasks, power);
+    MediaRoutes media = new MediaRoutes(state, settings, model, pre, tasks, fetcher, backedMedia);
 
     Router r = Router.router(vertx);
     r.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
@@ -83,7 +96,9 @@ public final class SimulatedBmc extends VerticleBase {
     if (settings.tls() != null) {
       o.setSsl(true).setKeyCertOptions(settings.tls());
     }
-    return vertx.createHttpServer(o).requestHandler(r).listen(requestedPort, host).onSuccess(s -> server = s);
+    Future<Void> ready = backedMedia == null ? Future.succeededFuture() : backedMedia.forgetLeftovers();
+    return ready.compose(v -> vertx.createHttpServer(o).requestHandler(r).listen(requestedPort, host))
+        .onSuccess(s -> server = s);
   }
 
   @Override
@@ -91,7 +106,20 @@ public final class SimulatedBmc extends VerticleBase {
     if (fetcher != null) {
       fetcher.close();
     }
-    return server == null ? Future.succeededFuture() : server.close();
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    if (backing == null) {
+      return closed;
+    }
+    // nothing is left running when the BMC goes away
+    return closed.eventually(() -> vertx.executeBlocking(() -> {
+      backing.close();
+      return null;
+    }, false));
+  }
+
+  /** The real system behind this BMC, or null when it is only modelled. */
+  public SystemBacking backing() {
+    return backing;
   }
 
   public int port() {

@@ -25,10 +25,26 @@ public final class Simulator {
     if (count < 1) {
       throw new IllegalArgumentException("count must be at least 1");
     }
+    List<BmcSpec> specs = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      specs.add(new BmcSpec(settings, null));
+    }
+    return start(vertx, host, firstPort, specs);
+  }
+
+  /**
+   * Starts one BMC per spec on {@code host}: ports {@code firstPort, firstPort+1, …}, or ephemeral
+   * ports when {@code firstPort} is 0. A failure stops every BMC (and system) started so far.
+   */
+  public static Future<Simulator> start(Vertx vertx, String host, int firstPort, List<BmcSpec> specs) {
+    if (specs.isEmpty()) {
+      throw new IllegalArgumentException("count must be at least 1");
+    }
     List<SimulatedBmc> bmcs = new ArrayList<>();
     List<Future<String>> deployed = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      SimulatedBmc b = new SimulatedBmc(settings, host, firstPort == 0 ? 0 : firstPort + i);
+    for (int i = 0; i < specs.size(); i++) {
+      BmcSpec spec = specs.get(i);
+      SimulatedBmc b = new SimulatedBmc(spec.settings(), host, firstPort == 0 ? 0 : firstPort + i, spec.backing());
       bmcs.add(b);
       deployed.add(vertx.deployVerticle(b));
     }

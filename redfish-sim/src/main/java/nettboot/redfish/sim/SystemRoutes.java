@@ -15,10 +15,10 @@ final class SystemRoutes {
   private final RedfishModel model;
   private final Preconditions preconditions;
   private final Tasks tasks;
-  private final SimPower power;
+  private final PowerControl power;
 
   SystemRoutes(BmcState state, SimSettings settings, RedfishModel model, Preconditions preconditions, Tasks tasks,
-      SimPower power) {
+      PowerControl power) {
     this.state = state;
     this.settings = settings;
     this.model = model;

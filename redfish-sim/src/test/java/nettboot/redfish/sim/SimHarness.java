@@ -37,6 +37,8 @@ final class SimHarness implements AutoCloseable {
   final HttpServer mediaHttp;
   final HttpServer mediaHttps;
   private final List<Simulator> simulators = new ArrayList<>();
+  /** real images served by name ({@code /media/NAME.iso}); other names get the random bytes */
+  private final java.util.Map<String, Path> files = new java.util.concurrent.ConcurrentHashMap<>();
 
   SimHarness(Path tmp) {
     ca = EmbeddedCa.init(tmp.resolve("sim-ca"), "sim.example.net", List.of(HOST), java.time.Clock.systemUTC());
@@ -52,8 +54,16 @@ final class SimHarness implements AutoCloseable {
         .setKeyCertOptions(SimTls.keyCert(ca))).requestHandler(this::serveMedia).listen(0, HOST));
   }
 
+  /** Serves {@code file} at {@link #mediaUrl mediaUrl(name, …)}. */
+  void serve(String name, Path file) {
+    files.put("/media/" + name + ".iso", file);
+  }
+
   private void serveMedia(io.vertx.core.http.HttpServerRequest req) {
-    if (req.path().endsWith(".iso") && !req.path().contains("missing")) {
+    Path file = files.get(req.path());
+    if (file != null) {
+      req.response().putHeader("Content-Type", "application/octet-stream").sendFile(file.toString());
+    } else if (req.path().endsWith(".iso") && !req.path().contains("missing")) {
       req.response().putHeader("Content-Type", "application/octet-stream").end(iso);
     } else {
       req.response().setStatusCode(404).end("not found");
@@ -68,6 +78,12 @@ final class SimHarness implements AutoCloseable {
   SimSettings settings(String profile, Fault... faults) {
     return new SimSettings(VendorProfile.named(profile), USER, password, SimTls.keyCert(ca), List.of(faults),
         Duration.ofMillis(100), Duration.ofMillis(300));
+  }
+
+  Simulator start(List<BmcSpec> specs) {
+    Simulator sim = await(Simulator.start(vertx, HOST, 0, specs));
+    simulators.add(sim);
+    return sim;
   }
 
   Simulator start(SimSettings s, int count) {
