@@ -22,6 +22,8 @@ public final class Metrics {
   private final LongAdder decisionNanos = new LongAdder();
   private final LongAdder artifactBytes = new LongAdder();
   private final ConcurrentHashMap<String, LongAdder> talosEvents = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, LongAdder> protocolErrors = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, LongAdder> bootLookupsRefused = new ConcurrentHashMap<>();
 
   public Metrics() {
     for (int i = 0; i < decisionBuckets.length; i++) {
@@ -38,6 +40,17 @@ public final class Metrics {
   public void handshakeFailure(String listener, String kind) {
     handshakeFailures.computeIfAbsent("listener=\"" + listener + "\",kind=\"" + kind + "\"",
         k -> new LongAdder()).increment();
+  }
+
+  /** A connection cut for an HTTP protocol error (malformed request, framing, request-head deadline). */
+  public void protocolError(String listener, String kind) {
+    protocolErrors.computeIfAbsent("listener=\"" + listener + "\",kind=\"" + kind + "\"",
+        k -> new LongAdder()).increment();
+  }
+
+  /** A boot lookup refused (429) by the per-address or per-tenant budget. */
+  public void bootLookupRefused(String limit) {
+    bootLookupsRefused.computeIfAbsent("limit=\"" + limit + "\"", k -> new LongAdder()).increment();
   }
 
   public void decision(String outcome, long nanos) {
@@ -67,8 +80,13 @@ public final class Metrics {
     counter(sb, "nettboot_http_requests_total",
         "HTTP requests by listener, endpoint, status and tenant.", requests);
     counter(sb, "nettboot_tls_handshake_failures_total",
-        "TLS handshakes that failed (no or untrusted client certificate, protocol errors, timeouts).",
+        "TLS handshakes that failed (no or untrusted client certificate, TLS protocol errors, timeouts).",
         handshakeFailures);
+    counter(sb, "nettboot_http_protocol_errors_total",
+        "HTTP connections failed or cut for a protocol error (malformed request, framing, slow request head).",
+        protocolErrors);
+    counter(sb, "nettboot_boot_lookups_refused_total",
+        "Boot lookups refused with 429 by the per-address or per-tenant budget.", bootLookupsRefused);
     counter(sb, "nettboot_boot_decisions_total", "Boot decisions by outcome.", decisions);
     counter(sb, "nettboot_talos_events_total",
         "Talos events-sink events by outcome (attributed, unattributed, ambiguous, invalid, installed,"
