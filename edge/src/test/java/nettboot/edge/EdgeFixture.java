@@ -76,7 +76,9 @@ public final class EdgeFixture implements AutoCloseable {
     ListenAddress any = new ListenAddress("::1", 0);
     EdgeConfig config = EdgeConfig.of(any, any, any, any, ca.serverCertPath(), ca.serverKeyPath(),
         ca.rootCertPath(), DOMAIN, data.resolve("artifacts")).withEvents(any).withEventLoops(2);
-    config = tweak.apply(config);
+    // every test client connects from [::1], where a fleet has an address per machine: the
+    // per-address boot-lookup budget is raised out of the way unless a test sets its own
+    config = tweak.apply(config.withLimits(config.limits().withAddressBudget(1_000_000, 1_000_000)));
     this.log = new JsonLog(new PrintStream(logBytes, true));
     this.server = EdgeServer.start(new EdgeServer.Settings(config,
         StoreLocation.of(data, postgresUrl), cacheTtl), log, Clock.systemUTC(), intercept);
