@@ -103,7 +103,7 @@ public record EdgeConfig(
   public EdgeConfig withEventLoops(int loops) {
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, loops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
-        handshakeTimeout, accessLog, configTokenTtl, events);
+        handshakeTimeout, accessLog, configTokenTtl, events, limits);
   }
 
   /** The same configuration with the access log (one line per request) on or off. */
