@@ -45,6 +45,10 @@ final class StormServers {
         "--config-listen", "[" + StormLab.HOST + "]:" + freePort(),
         "--admin-listen", "[" + StormLab.HOST + "]:" + freePort(),
         "--ops-listen", "[" + StormLab.HOST + "]:" + freePort(), "--events-listen", "off", "--no-access-log"));
+    // Every simulated machine connects from the one loopback address, where a real fleet has an
+    // address per machine: the per-address budget is raised to the storm's size; the per-tenant
+    // budget (all machines are one tenant) stays at its default and is what the storm measures.
+    cmd.addAll(List.of("--boot-burst-per-address", "1000000", "--boot-rate-per-address", "1000000"));
     cmd.addAll(serveOptions);
     Child c = Child.start("edge", port, cmd, lab.dir().resolve("edge.log"));
     c.awaitLine("server_started", Duration.ofSeconds(90));

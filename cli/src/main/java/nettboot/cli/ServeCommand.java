@@ -44,10 +44,34 @@ final class ServeCommand implements Runnable {
           "by LISTEN/NOTIFY at once, and this TTL bounds staleness if a notification is lost."})
   long cacheTtlMs;
 
+  @Option(names = "--request-head-timeout-ms", defaultValue = "10000",
+      description = {"A request's line and headers must arrive within this time, from the connection's",
+          "start (after TLS) or the request's first byte; slower clients are cut off (default: ${DEFAULT-VALUE})"})
+  long requestHeadTimeoutMs;
+
+  @Option(names = "--boot-burst-per-address", defaultValue = "" + nettboot.edge.ClientLimits.DEFAULT_ADDRESS_BURST,
+      description = "Boot lookups one source address may make at once (default: ${DEFAULT-VALUE})")
+  int bootBurstPerAddress;
+
+  @Option(names = "--boot-rate-per-address", defaultValue = "" + nettboot.edge.ClientLimits.DEFAULT_ADDRESS_PER_SECOND,
+      description = "Boot lookups per second a source address regains (default: ${DEFAULT-VALUE})")
+  int bootRatePerAddress;
+
+  @Option(names = "--boot-burst-per-tenant", defaultValue = "" + nettboot.edge.ClientLimits.DEFAULT_TENANT_BURST,
+      description = {"Boot lookups one tenant certificate may make at once (default: ${DEFAULT-VALUE});",
+          "beyond either budget a lookup is answered 429 with Retry-After and iPXE boots the disk"})
+  int bootBurstPerTenant;
+
+  @Option(names = "--boot-rate-per-tenant", defaultValue = "" + nettboot.edge.ClientLimits.DEFAULT_TENANT_PER_SECOND,
+      description = "Boot lookups per second a tenant regains (default: ${DEFAULT-VALUE})")
+  int bootRatePerTenant;
+
   @Override
   public void run() {
     ServerRuntime.Settings s = new ServerRuntime.Settings(pki, data, listen.boot(), listen.config(),
-        listen.admin(), listen.ops(), postgres, eventLoops, !noAccessLog, cacheTtl(cacheTtlMs), listen.events());
+        listen.admin(), listen.ops(), postgres, eventLoops, !noAccessLog, cacheTtl(cacheTtlMs), listen.events(),
+        new nettboot.edge.ClientLimits(java.time.Duration.ofMillis(requestHeadTimeoutMs), bootBurstPerAddress,
+            bootRatePerAddress, bootBurstPerTenant, bootRatePerTenant));
     ServerRuntime runtime = ServerRuntime.start(s);
     runUntilSignal(runtime);
   }

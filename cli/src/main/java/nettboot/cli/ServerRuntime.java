@@ -26,7 +26,7 @@ final class ServerRuntime implements AutoCloseable {
   /** What 'serve' needs; validated by {@link #start}. */
   record Settings(Path pki, Path data, ListenAddress boot, ListenAddress configListen,
       ListenAddress admin, ListenAddress ops, String postgresUrl, int eventLoops, boolean accessLog,
-      Duration cacheTtl, ListenAddress events) {}
+      Duration cacheTtl, ListenAddress events, nettboot.edge.ClientLimits limits) {}
 
   /** Starts the server from the main thread; blocks until it listens (or fails, named). */
   static ServerRuntime start(Settings s) {
@@ -38,7 +38,8 @@ final class ServerRuntime implements AutoCloseable {
     EdgeConfig config = base
         .withEventLoops(s.eventLoops() > 0 ? s.eventLoops() : base.eventLoops())
         .withAccessLog(s.accessLog())
-        .withEvents(s.events());
+        .withEvents(s.events())
+        .withLimits(s.limits());
     EdgeServer.Settings settings = new EdgeServer.Settings(config,
         StoreLocation.of(s.data(), s.postgresUrl()), s.cacheTtl());
     Clock clock = Clock.systemUTC();

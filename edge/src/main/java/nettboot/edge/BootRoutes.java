@@ -21,15 +21,19 @@ final class BootRoutes {
   static final String LISTENER = "boot";
   /** One body for unknown, foreign and localboot machines, so none can be told apart. */
   static final String LOCALBOOT_BODY = "no netboot for this machine: boot the local disk";
+  static final String RATE_LIMITED_BODY = "too many boot requests: try again later";
   /** Rendered URL bases kept per instance (local address and port pairs are few). */
   private static final int MAX_URL_BASES = 64;
 
   private final EdgeServices services;
   /** Confined to this instance's event loop. */
   private final Map<String, String> urlBases = new HashMap<>();
+  /** Confined to this instance's event loop. */
+  private final BootLookupBudget budget;
 
   BootRoutes(EdgeServices services) {
     this.services = services;
+    this.budget = new BootLookupBudget(services.config().limits(), services.config().eventLoops());
   }
 
   Router router(io.vertx.core.Vertx vertx) {
@@ -67,6 +71,18 @@ final class BootRoutes {
     } catch (RuntimeException e) {
       services.metrics().decision("bad_request", System.nanoTime() - t0);
       TextErrors.fail(ctx, services, e);
+      return;
+    }
+    SocketAddress remote = ctx.request().remoteAddress();
+    BootLookupBudget.Verdict verdict = budget.take(scope.tenant,
+        remote == null ? "-" : remote.hostAddress(), t0);
+    if (!verdict.allowed()) {
+      // iPXE's chain fails on the 429 and the medium boots the local disk
+      services.metrics().bootLookupRefused(verdict.limit());
+      services.metrics().decision("rate_limited", System.nanoTime() - t0);
+      scope.note = "rate limited (" + verdict.limit() + ")";
+      ctx.response().putHeader("retry-after", Integer.toString(verdict.retryAfterSeconds()));
+      HttpErrors.sendText(ctx.response(), 429, RATE_LIMITED_BODY);
       return;
     }
     services.boot().answer(scope.tenant, id, baseUrl(ctx)).onComplete(ar -> {

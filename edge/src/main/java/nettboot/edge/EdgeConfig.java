@@ -24,6 +24,7 @@ import nettboot.core.error.InvalidInputException;
  * @param events Talos events sink listener (plain gRPC, as Talos speaks it), or null when off;
  *     when on, install netboots carry {@code talos.events.sink} and install evidence from Talos
  *     moves machines to Active
+ * @param limits per-client deadlines and boot-lookup budgets ({@link ClientLimits#DEFAULT})
  */
 public record EdgeConfig(
     ListenAddress boot,
@@ -42,7 +43,8 @@ public record EdgeConfig(
     Duration handshakeTimeout,
     boolean accessLog,
     Duration configTokenTtl,
-    ListenAddress events) {
+    ListenAddress events,
+    ClientLimits limits) {
 
   public static final long DEFAULT_MAX_ADMIN_BODY = 1 << 20;
   public static final long DEFAULT_MAX_ARTIFACT = 16L << 30;
@@ -77,6 +79,7 @@ public record EdgeConfig(
     if (configTokenTtl.compareTo(Duration.ofMinutes(1)) < 0 || configTokenTtl.compareTo(Duration.ofHours(24)) > 0) {
       throw new InvalidInputException("config-token-ttl", "must be between 1 minute and 24 hours");
     }
+    Objects.requireNonNull(limits, "limits");
   }
 
   /** Defaults for everything but addresses and files. */
@@ -86,28 +89,40 @@ public record EdgeConfig(
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, Math.max(1, Runtime.getRuntime().availableProcessors()),
         DEFAULT_MAX_ADMIN_BODY, DEFAULT_MAX_ARTIFACT, Duration.ofSeconds(60),
-        Duration.ofSeconds(10), true, Duration.ofHours(1), null);
+        Duration.ofSeconds(10), true, Duration.ofHours(1), null, ClientLimits.DEFAULT);
   }
 
   /** The same configuration with the Talos events sink listening on {@code address} (null: off). */
   public EdgeConfig withEvents(ListenAddress address) {
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, eventLoops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
-        handshakeTimeout, accessLog, configTokenTtl, address);
+        handshakeTimeout, accessLog, configTokenTtl, address, limits);
   }
 
   /** The same configuration with {@code loops} event loops (one listener instance on each). */
   public EdgeConfig withEventLoops(int loops) {
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, loops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
-        handshakeTimeout, accessLog, configTokenTtl, events);
+        handshakeTimeout, accessLog, configTokenTtl, events, limits);
   }
 
   /** The same configuration with the access log (one line per request) on or off. */
   public EdgeConfig withAccessLog(boolean on) {
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, eventLoops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
-        handshakeTimeout, on, configTokenTtl, events);
+        handshakeTimeout, on, configTokenTtl, events, limits);
+  }
+
+  public EdgeConfig withLimits(ClientLimits l) {
+    return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
+        artifactDir, eventLoops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
+        handshakeTimeout, accessLog, configTokenTtl, events, l);
+  }
+
+  public EdgeConfig withIdleTimeout(Duration d) {
+    return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
+        artifactDir, eventLoops, maxAdminBodyBytes, maxArtifactBytes, d,
+        handshakeTimeout, accessLog, configTokenTtl, events, limits);
   }
 
   private static void requireReadable(String what, Path p) {

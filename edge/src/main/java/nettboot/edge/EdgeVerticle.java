@@ -46,9 +46,12 @@ final class EdgeVerticle extends VerticleBase {
 
   private Future<HttpServer> listen(String listener, HttpServerOptions options,
       io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> handler) {
+    long headMillis = services.config().limits().requestHeadTimeout().toMillis();
     HttpServer server = vertx.createHttpServer(options)
+        .connectionHandler(conn -> ConnectionGuard.install(conn, options, headMillis,
+            () -> services.metrics().protocolError(listener, "request_head_timeout")))
         .requestHandler(handler)
-        .exceptionHandler(t -> services.metrics().handshakeFailure(listener, kind(t)));
+        .exceptionHandler(t -> failure(listener, t));
     servers.add(server);
     return server.listen().recover(e -> Future.failedFuture(new nettboot.core.error.UnavailableException(
         bindFailure(listener, new ListenAddress(options.getHost(), options.getPort()), e), e)));
@@ -71,6 +74,29 @@ final class EdgeVerticle extends VerticleBase {
     return new Ports(servers.get(0).actualPort(), servers.get(1).actualPort(),
         servers.get(2).actualPort(), servers.get(3).actualPort(),
         servers.size() > 4 ? servers.get(4).actualPort() : -1);
+  }
+
+  /**
+   * A connection-level failure: TLS handshake failures are counted apart from HTTP protocol errors
+   * (malformed or oversized requests, framing), which are not the handshake's.
+   */
+  private void failure(String listener, Throwable t) {
+    if (isTls(t)) {
+      services.metrics().handshakeFailure(listener, kind(t));
+    } else {
+      services.metrics().protocolError(listener, kind(t));
+    }
+  }
+
+  private static boolean isTls(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException
+          || c instanceof io.netty.handler.ssl.SslHandshakeTimeoutException
+          || c instanceof java.security.cert.CertificateException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String kind(Throwable t) {

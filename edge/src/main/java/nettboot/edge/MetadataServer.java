@@ -48,6 +48,11 @@ final class MetadataServer {
    */
   static Future<MetadataServer> start(Vertx vertx, EdgeConfig config, MachineStore store,
       ConfigStore configs, JsonLog log, Metrics metrics, Clock clock) {
+    if (vertx.exceptionHandler() == null) {
+      // exceptions no handler caught: one JSON line with the stack, not raw text on stderr
+      vertx.exceptionHandler(t -> log.error("uncaught_exception", JsonLog.fields(
+          "error", String.valueOf(t), "stack", TextErrors.stack(t))));
+    }
     return vertx.executeBlocking(() -> prepare(vertx, config, store, configs, log, metrics, clock), false)
         .compose(w -> vertx.deployVerticle(() -> new EdgeVerticle(w.services(), w.ports()),
                 new DeploymentOptions().setInstances(config.eventLoops()))

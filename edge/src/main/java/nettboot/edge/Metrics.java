@@ -89,6 +89,20 @@ public final class Metrics {
         "listener", listener, "kind", kind).increment();
   }
 
+  /** A connection cut for an HTTP protocol error (malformed request, framing, request-head deadline). */
+  public void protocolError(String listener, String kind) {
+    counter("proto\n" + listener + '\n' + kind, "nettboot.http.protocol.errors",
+        "HTTP connections failed or cut for a protocol error (malformed request, framing, slow request head).",
+        "listener", listener, "kind", kind).increment();
+  }
+
+  /** A boot lookup refused (429) by the per-address or per-tenant budget. */
+  public void bootLookupRefused(String limit) {
+    counter("refused\n" + limit, "nettboot.boot.lookups.refused",
+        "Boot lookups refused with 429 by the per-address or per-tenant budget.", "limit", limit)
+        .increment();
+  }
+
   public void decision(String outcome, long nanos) {
     counter("decision\n" + outcome, "nettboot.boot.decisions", "Boot decisions by outcome.",
         "outcome", outcome).increment();

@@ -45,13 +45,14 @@ final class TalosEventSink {
 
   /**
    * Cleartext HTTP/2 with prior knowledge (what gRPC's insecure credentials speak); Talos keeps the
-   * connection open between events, so the idle timeout is long.
+   * connection open between events and reconnects when it finds it closed, so the idle timeout
+   * is the listeners' (a silent connection is closed after it).
    */
   static HttpServerOptions options(EdgeConfig c) {
     return new HttpServerOptions()
         .setHost(c.events().host())
         .setHttp2ClearTextEnabled(true)
-        .setIdleTimeout(600)
+        .setIdleTimeout((int) Math.max(1, c.idleTimeout().toSeconds()))
         .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
         .setReuseAddress(true)
         .setReusePort(true);
@@ -64,7 +65,12 @@ final class TalosEventSink {
       call.handler(body -> publish(call, body));
       call.errorHandler(err -> services.metrics().talosEvent("error"));
     });
-    return grpc;
+    return request -> grpc.handle(new GrpcFrameGuard(request, e -> {
+      services.metrics().talosEvent("invalid");
+      services.log().warn("talos_event_malformed", JsonLog.fields("remote",
+          request.remoteAddress() == null ? null : request.remoteAddress().hostAddress(),
+          "error", String.valueOf(e.getMessage())));
+    }));
   }
 
   private void publish(GrpcServerRequest<Buffer, Buffer> call, Buffer body) {

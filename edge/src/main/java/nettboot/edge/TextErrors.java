@@ -3,7 +3,11 @@ package nettboot.edge;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-/** Error answers of the plain-text listeners (boot, config, ops): one line, no stack trace. */
+/**
+ * Error answers of the plain-text listeners (boot, config, ops): one line, no stack trace. An
+ * unavailable store is answered with a generic line: its detail (a database's error text) goes to
+ * the log only, never to a tenant's client.
+ */
 final class TextErrors {
   private TextErrors() {}
 
@@ -13,10 +17,22 @@ final class TextErrors {
     if (!HttpErrors.isDomain(t)) {
       services.log().error("unexpected_error", JsonLog.fields("request_id", rid,
           "error", String.valueOf(t), "stack", stack(t)));
+    } else if (t instanceof nettboot.core.error.UnavailableException) {
+      services.log().error("unavailable", JsonLog.fields("request_id", rid,
+          "error", HttpErrors.message(t, rid)));
+      if (scope != null) {
+        scope.note = "unavailable";
+      }
+      HttpErrors.sendText(ctx.response(), 503, unavailable(rid));
+      return;
     } else if (scope != null) {
       scope.note = HttpErrors.message(t, rid);
     }
     HttpErrors.sendText(ctx.response(), HttpErrors.status(t), HttpErrors.message(t, rid));
+  }
+
+  static String unavailable(String requestId) {
+    return "service unavailable, try again later (request id " + requestId + ")";
   }
 
   static void install(Router router, EdgeServices services) {

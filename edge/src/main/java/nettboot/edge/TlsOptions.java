@@ -15,6 +15,18 @@ import nettboot.core.error.UnavailableException;
  */
 final class TlsOptions {
   static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+  /**
+   * AEAD suites only: for TLS 1.2 ECDHE with the server's ECDSA key and AES-GCM or ChaCha20-Poly1305
+   * (iPXE 2.0 negotiates ECDHE-ECDSA-AES128-GCM-SHA256, curl any of them); no CBC, no SHA-1 MACs,
+   * no static RSA. TLS 1.3's suites are all AEAD.
+   */
+  static final java.util.List<String> CIPHER_SUITES = java.util.List.of(
+      "TLS_AES_128_GCM_SHA256",
+      "TLS_AES_256_GCM_SHA384",
+      "TLS_CHACHA20_POLY1305_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+      "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256");
 
   private TlsOptions() {}
 
@@ -35,6 +47,7 @@ final class TlsOptions {
         .setIdleTimeout((int) c.idleTimeout().toSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         .setCompressionSupported(false)
+        .setHttp2ClearTextEnabled(false) // HTTP/1.1 only: every connection gets the strict decoder
         .setTcpNoDelay(true)
         .setReuseAddress(true)
         .setMaxInitialLineLength(4096)
@@ -55,6 +68,7 @@ final class TlsOptions {
         .setEnabledSecureTransportProtocols(PROTOCOLS)
         .setSslHandshakeTimeout(c.handshakeTimeout().toMillis())
         .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+    CIPHER_SUITES.forEach(o::addEnabledCipherSuite);
     if (clientTrust != null) {
       o.setTrustOptions(io.vertx.core.net.TrustOptions.wrap(clientTrust))
           .setClientAuth(ClientAuth.REQUIRED);

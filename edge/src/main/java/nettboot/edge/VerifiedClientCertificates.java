@@ -29,7 +29,8 @@ import nettboot.core.error.InvalidInputException;
  * <p>Every machine of a tenant presents the same certificate (the tenant medium carries one), so a
  * reboot storm of ten thousand machines verifies a handful of distinct chains ten thousand times:
  * a PKIX path validation with an ECDSA signature check in Java each time (tens of microseconds per
- * handshake). This trust manager runs the JDK's PKIX validation the first time it sees a chain
+ * handshake). This trust manager runs the JDK's PKIX validation and the {@link ChainConstraints}
+ * PKIX leaves out (the root's path length, clientAuth) the first time it sees a chain
  * (byte for byte: the key is the SHA-256 of every certificate's DER encoding) and then trusts that
  * exact chain again until the leaf's {@code notAfter} or for at most {@link #DEFAULT_TTL},
  * whichever comes first; the validity window is checked against the clock on every handshake.
@@ -45,6 +46,7 @@ final class VerifiedClientCertificates extends X509ExtendedTrustManager {
   private final Clock clock;
   private final Duration ttl;
   private final int capacity;
+  private final X509Certificate[] anchors;
   private final ConcurrentHashMap<Key, Window> verified = new ConcurrentHashMap<>();
 
   /** Until when a verified chain is trusted without validation, and from when (the leaf's notBefore). */
@@ -68,6 +70,7 @@ final class VerifiedClientCertificates extends X509ExtendedTrustManager {
     this.clock = clock;
     this.ttl = ttl;
     this.capacity = capacity;
+    this.anchors = pkix.getAcceptedIssuers();
   }
 
   /** PKIX over the CA certificates in the PEM file, with the default TTL and capacity. */
@@ -131,6 +134,7 @@ final class VerifiedClientCertificates extends X509ExtendedTrustManager {
       return;
     }
     full.run();
+    ChainConstraints.check(chain, anchors);
     if (verified.size() >= capacity) {
       verified.clear(); // bounded; a few distinct chains per tenant in practice
     }

@@ -41,7 +41,7 @@ public final class EdgeFixture implements AutoCloseable {
   public final EdgeServer server;
   public final ConfigStore configs;
   public final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
-  private final JsonLog log;
+  final JsonLog log;
   private final List<WebClient> clients = new ArrayList<>();
 
   /** SQLite, no boot cache. */
@@ -55,6 +55,12 @@ public final class EdgeFixture implements AutoCloseable {
    * @param intercept applied to the stores as they are opened (fault injection)
    */
   public EdgeFixture(Path dir, String postgresUrl, Duration cacheTtl, UnaryOperator<Stores> intercept) {
+    this(dir, postgresUrl, cacheTtl, intercept, UnaryOperator.identity());
+  }
+
+  /** As above; {@code tweak} changes the configuration (deadlines, limits) before the server starts. */
+  public EdgeFixture(Path dir, String postgresUrl, Duration cacheTtl, UnaryOperator<Stores> intercept,
+      UnaryOperator<EdgeConfig> tweak) {
     this.dir = dir;
     this.ca = EmbeddedCa.init(dir.resolve("pki"), DOMAIN, List.of("::1", "127.0.0.1"), Clock.systemUTC());
     for (String t : List.of("acme", "globex", "initech")) {
@@ -70,6 +76,9 @@ public final class EdgeFixture implements AutoCloseable {
     ListenAddress any = new ListenAddress("::1", 0);
     EdgeConfig config = EdgeConfig.of(any, any, any, any, ca.serverCertPath(), ca.serverKeyPath(),
         ca.rootCertPath(), DOMAIN, data.resolve("artifacts")).withEvents(any).withEventLoops(2);
+    // every test client connects from [::1], where a fleet has an address per machine: the
+    // per-address boot-lookup budget is raised out of the way unless a test sets its own
+    config = tweak.apply(config.withLimits(config.limits().withAddressBudget(1_000_000, 1_000_000)));
     this.log = new JsonLog(new PrintStream(logBytes, true));
     this.server = EdgeServer.start(new EdgeServer.Settings(config,
         StoreLocation.of(data, postgresUrl), cacheTtl), log, Clock.systemUTC(), intercept);
