@@ -51,6 +51,10 @@ public final class FabricLab implements AutoCloseable {
   public static FabricLab build(Topology t, Path dir, Consumer<String> progress) {
     Preflight.noEarlierLab(dir, t.namespacePrefix());
     try {
+      // What a finished earlier lab left (its PKI, store and logs) is not reused: a fresh lab.
+      for (String old : List.of("pki", "data", "logs")) {
+        Teardown.deleteTree(dir.resolve(old));
+      }
       Files.createDirectories(dir.resolve("logs"));
     } catch (IOException e) {
       throw new UnavailableException("cannot create " + dir + ": " + e.getMessage(), e);

@@ -27,6 +27,8 @@ public final class Teardown {
     for (LabState.Proc p : s.processes()) {
       ProcessHandle.of(p.pid()).filter(h -> inLab(h, s.namespaces())).ifPresent(procs::add);
     }
+    procs = new ArrayList<>(procs.stream().collect(java.util.stream.Collectors.toMap(
+        ProcessHandle::pid, h -> h, (a, b) -> a, java.util.LinkedHashMap::new)).values());
     for (ProcessHandle h : procs) {
       if (h.isAlive()) {
         h.destroy();
@@ -100,6 +102,9 @@ public final class Teardown {
   }
 
   static void deleteTree(Path p) {
+    if (!Files.exists(p)) {
+      return;
+    }
     try (var s = Files.walk(p)) {
       for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(f);
