@@ -43,13 +43,17 @@ final class QemuMachine implements AutoCloseable {
 
   /** Starts the machine now; its files (vars copy, serial log, QEMU's stderr) go to dir. */
   static QemuMachine boot(Ipv6Lab lab, Spec spec, Path dir) throws IOException {
+    return boot(lab.swNs, lab.accel, spec, List.<String[]>of(new String[] {Ipv6Lab.TAP, spec.mac()}), dir);
+  }
+
+  /** The same machine inside namespace {@code ns} with one virtio NIC per {tap, MAC}, in order. */
+  static QemuMachine boot(String ns, String accel, Spec spec, List<String[]> nics, Path dir) throws IOException {
     Files.createDirectories(dir);
     Path vars = dir.resolve("OVMF_VARS_4M.fd");
     Files.copy(Prerequisites.OVMF_VARS, vars, StandardCopyOption.REPLACE_EXISTING);
     Path serial = dir.resolve("serial.log");
     Files.deleteIfExists(serial);
-    String accel = lab.accel;
-    List<String> cmd = new ArrayList<>(Sh.inNetns(lab.swNs, "qemu-system-x86_64",
+    List<String> cmd = new ArrayList<>(Sh.inNetns(ns, "qemu-system-x86_64",
         "-name", "nettboot-e2e", "-machine", "q35", "-accel", accel, "-m", "768", "-smp", "1",
         "-nodefaults", "-display", "none", "-monitor", "none", "-no-reboot",
         "-serial", "file:" + serial,
@@ -58,10 +62,12 @@ final class QemuMachine implements AutoCloseable {
     if (spec.smbiosUuid() != null) {
       cmd.addAll(List.of("-smbios", "type=1,uuid=" + spec.smbiosUuid()));
     }
-    cmd.addAll(List.of(
-        "-netdev", "tap,id=net0,ifname=" + Ipv6Lab.TAP + ",script=no,downscript=no",
-        "-device", "virtio-net-pci,netdev=net0,mac=" + spec.mac() + ",romfile=",
-        "-device", "virtio-rng-pci"));
+    for (int i = 0; i < nics.size(); i++) {
+      cmd.addAll(List.of(
+          "-netdev", "tap,id=net" + i + ",ifname=" + nics.get(i)[0] + ",script=no,downscript=no",
+          "-device", "virtio-net-pci,netdev=net" + i + ",mac=" + nics.get(i)[1] + ",romfile="));
+    }
+    cmd.addAll(List.of("-device", "virtio-rng-pci"));
     switch (spec.attach()) {
       case USB -> cmd.addAll(List.of(
           "-device", "qemu-xhci,id=xhci",
