@@ -9,6 +9,7 @@ import nettboot.core.talos.Inventory;
 import nettboot.core.talos.NodesFile;
 import nettboot.lab.FabricLab;
 import nettboot.lab.LabState;
+import nettboot.lab.MachineFlow;
 import nettboot.lab.Preflight;
 import nettboot.lab.Teardown;
 import nettboot.lab.Topology;
@@ -38,7 +39,7 @@ final class LabCommand implements Runnable {
           "unnumbered eBGP neighbour; BGP unnumbered uplinks to services), and per machine a namespace",
           "bridging one tap per NIC to its ToR port. Everything created is recorded in DIR/state.json;",
           "Ctrl-C, 'lab down' and a crash of this command (then 'lab down') leave nothing behind."})
-  static final class Up implements Runnable {
+  static final class Up implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--nodes", defaultValue = "examples/lab-nodes.yaml", description = "nodes file (default: ${DEFAULT-VALUE})")
     Path nodes;
 
@@ -59,9 +60,9 @@ final class LabCommand implements Runnable {
     boolean keep;
 
     @Override
-    public void run() {
+    public Integer call() {
       long t0 = System.nanoTime();
-      Preflight.check(false);
+      Preflight.check(true);
       Inventory inv = NodesFile.read(nodes);
       Topology t = Topology.of(NAME, inv, machines, anycast);
       Preflight.noEarlierLab(dir, t.namespacePrefix());
@@ -70,21 +71,29 @@ final class LabCommand implements Runnable {
       Thread cleanup = new Thread(() -> FabricLab.down(abs), "lab-teardown");
       Runtime.getRuntime().addShutdownHook(cleanup);
       boolean leaveUp = false;
+      int exit = 0;
       try {
         FabricLab lab = FabricLab.build(t, abs, LabCommand::progress);
         lab.startServer(javaCommand());
-        enrol(lab);
+        MachineFlow flow = new MachineFlow(lab, repoRoot(), LabCommand::progress);
+        flow.prepare();
+        List<MachineFlow.Row> rows = new ArrayList<>();
+        for (Topology.MachinePlace m : t.machines()) {
+          rows.add(flow.run(m));
+        }
+        System.out.println();
         printAccess(lab);
-        System.out.printf(java.util.Locale.ROOT, "lab: fabric and metadata server up in %.1f s; %d machine namespaces"
-            + " with their taps ready (VMs are not started by this version)%n", (System.nanoTime() - t0) / 1e9,
-            t.machines().size());
+        List<String> report = MachineFlow.report(rows, (System.nanoTime() - t0) / 1e9);
+        report.forEach(System.out::println);
+        System.out.flush();
+        exit = rows.stream().allMatch(r -> r.state().equals("Active")) ? 0 : Main.EXIT_FAILURE;
         if (untilReady) {
           if (keep) {
             leaveUp = true;
             Runtime.getRuntime().removeShutdownHook(cleanup);
             System.out.println("lab: left up; remove it with 'talos-fabric-builder lab down --dir " + dir + "'");
           }
-          return;
+          return exit;
         }
         System.out.println("Press Ctrl-C to stop the lab and remove everything it created.");
         System.out.flush();
@@ -98,19 +107,7 @@ final class LabCommand implements Runnable {
           FabricLab.down(abs);
         }
       }
-    }
-
-    private void enrol(FabricLab lab) {
-      for (Topology.MachinePlace m : lab.topology.machines()) {
-        var n = m.node();
-        io.vertx.core.json.JsonObject body = new io.vertx.core.json.JsonObject().put("tenant", n.tenant())
-            .put("role", n.role().wireName()).put("hostname", n.name())
-            .put("macs", new io.vertx.core.json.JsonArray(n.macs().stream().map(Object::toString).toList()));
-        n.uuid().ifPresent(u -> body.put("uuid", u.value()));
-        lab.admin().call("POST", "/v1/admin/machines", body.encode()).expect(201, 409);
-        progress(m.node().name() + ": enrolled (New), taps " + String.join(", ",
-            m.nics().stream().map(x -> m.ns() + "/" + x.tap() + " -> " + x.tor().tor().name() + " " + x.link().port()).toList()));
-      }
+      return exit;
     }
 
     private void printAccess(FabricLab lab) {
@@ -122,6 +119,11 @@ final class LabCommand implements Runnable {
           + ca.dir() + " --admin-url https://[::1]:" + FabricLab.ADMIN_PORT);
       for (String ns : t.namespaces().subList(0, 1 + t.tors().size())) {
         System.out.println("  ip netns exec " + ns + " vtysh -N " + ns + " -c 'show bgp summary'");
+      }
+      for (Topology.MachinePlace m : t.machines()) {
+        System.out.println("  " + m.node().name() + ": serial logs " + lab.dir.resolve("machines").resolve(m.node().name())
+            + "/serial-*.log; NICs " + String.join(", ", m.nics().stream()
+            .map(x -> m.ns() + "/" + x.tap() + " -> " + x.tor().tor().name() + " " + x.link().port()).toList()));
       }
       System.out.println("logs: " + lab.logDir);
       System.out.println();
@@ -180,6 +182,17 @@ final class LabCommand implements Runnable {
   static void progress(String line) {
     System.out.println(line);
     System.out.flush();
+  }
+
+  /** The repository: the nearest directory above the working directory with scripts/fetch-debian-package. */
+  static Path repoRoot() {
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      if (Files.isRegularFile(d.resolve("scripts/fetch-debian-package"))) {
+        return d;
+      }
+    }
+    throw new nettboot.core.error.InvalidInputException(null,
+        "run 'lab up' from the nett-boot repository (it fetches Debian's kernel and iPXE into .cache/)");
   }
 
   /** This JVM's java and class path, for the metadata server's child JVM. */

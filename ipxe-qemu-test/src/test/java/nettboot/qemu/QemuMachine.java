@@ -169,58 +169,8 @@ final class QemuMachine implements AutoCloseable {
     }
   }
 
-  /**
-   * KVM only when it really runs guest code (on these machines /dev/kvm exists but stops with
-   * "KVM internal error"); otherwise TCG. NETTBOOT_QEMU_ACCEL=tcg|kvm overrides the probe.
-   */
+  /** KVM only when it really runs guest code, else TCG (the lab module's probe). */
   static String probeAccel() {
-    String forced = System.getenv("NETTBOOT_QEMU_ACCEL");
-    if (forced != null && !forced.isBlank()) {
-      return forced;
-    }
-    if (!Files.exists(Path.of("/dev/kvm"))) {
-      return "tcg";
-    }
-    // Run OVMF under KVM briefly: a working KVM reaches the boot manager (BdsDxe) on the serial
-    // console within seconds.
-    try {
-      Path tmp = Files.createTempDirectory("nettboot-kvm-probe");
-      Path vars = tmp.resolve("vars.fd");
-      Files.copy(Prerequisites.OVMF_VARS, vars);
-      Path serial = tmp.resolve("serial.log");
-      Path out = tmp.resolve("out");
-      Process p = new ProcessBuilder("qemu-system-x86_64", "-machine", "q35", "-accel", "kvm",
-          "-m", "256", "-nodefaults", "-display", "none", "-monitor", "none", "-no-reboot",
-          "-serial", "file:" + serial,
-          "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + Prerequisites.OVMF_CODE,
-          "-drive", "if=pflash,format=raw,unit=1,file=" + vars)
-          .redirectErrorStream(true).redirectOutput(out.toFile()).start();
-      String result = "tcg";
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (System.nanoTime() < end && p.isAlive()) {
-        String s = Files.exists(serial) ? Files.readString(serial, StandardCharsets.ISO_8859_1) : "";
-        if (s.contains("BdsDxe")) {
-          result = "kvm";
-          break;
-        }
-        if (Files.readString(out, StandardCharsets.ISO_8859_1).contains("KVM internal error")) {
-          break;
-        }
-        TimeUnit.MILLISECONDS.sleep(100);
-      }
-      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      try (var s = Files.list(tmp)) {
-        for (Path f : s.toList()) {
-          Files.delete(f);
-        }
-      }
-      Files.delete(tmp);
-      return result;
-    } catch (IOException e) {
-      return "tcg";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "tcg";
-    }
+    return nettboot.lab.Vm.probeAccel();
   }
 }
