@@ -18,8 +18,8 @@ import nettboot.core.error.UnavailableException;
  *
  * <p>When the command line carries {@code talos.config} and {@code talos.events.sink} (an install
  * boot of a machine with a stored config), /init first plays the netbooted Talos: loads the virtio
- * NIC driver, waits for its SLAAC address from the segment's Router Advertisement, fetches the
- * config from the config listener with the per-boot token (trusting only the platform CA, as
+ * NIC driver, brings every NIC up, waits for the first SLAAC address (from the Router
+ * Advertisement of whichever ToR answers), fetches the config from the config listener with the per-boot token (trusting only the platform CA, as
  * {@code talos.config.early} makes Talos do) and publishes Talos's install events to the sink
  * with the grpc-go client of {@code edge/src/test/go/talos-events-client}.
  */
@@ -69,10 +69,10 @@ public final class GuestPayload {
       if [ -n "$config" ] && [ -n "$sink" ]; then
         for m in $(cat /lib/modules/order); do insmod /lib/modules/$m; done
         ip link set lo up
-        ip link set eth0 up
+        for n in /sys/class/net/eth*; do ip link set ${n##*/} up; done
         i=0
         while [ $i -lt 60 ]; do
-          a=$(ip -6 addr show dev eth0 scope global | grep inet6 | grep -v tentative)
+          a=$(ip -6 addr show scope global | grep inet6 | grep -v tentative | head -n 1)
           [ -n "$a" ] && break
           sleep 1
           i=$((i+1))
@@ -103,7 +103,7 @@ public final class GuestPayload {
     w.entry("dev/console", 0020600, new byte[0], 5, 1);
     w.entry("bin/busybox", 0100755, busybox, 0, 0);
     for (String applet : List.of("sh", "cat", "echo", "mount", "poweroff", "sleep", "sed", "grep",
-        "cut", "ip", "insmod")) {
+        "cut", "ip", "insmod", "head")) {
       w.entry("bin/" + applet, 0120777, "busybox".getBytes(StandardCharsets.US_ASCII), 0, 0);
     }
     Path modules = kernel.getParent().resolve("modules");

@@ -37,6 +37,7 @@ public final class MachineFlow {
   private final String accel;
   private final Map<String, Path> isoByTenant = new HashMap<>();
   private Path diskTemplate;
+  private final Map<String, Vm.Spec> specs = new HashMap<>();
 
   public MachineFlow(FabricLab lab, Path repo, Consumer<String> progress) {
     this.lab = lab;
@@ -103,6 +104,7 @@ public final class MachineFlow {
       Vm.Spec spec = new Vm.Spec(m.ns(), name, uuid,
           m.nics().stream().map(n -> new String[] {n.tap(), n.mac().value()}).toList(),
           isoByTenant.get(m.node().tenant()), disk, dir.resolve("OVMF_VARS_4M.fd"));
+      specs.put(name, spec);
 
       phase = "netboot";
       try (Vm vm = Vm.start(spec, accel, dir.resolve("serial-1-install.log"), null)) {
@@ -140,6 +142,67 @@ public final class MachineFlow {
     } catch (IOException | RuntimeException e) {
       return new Row(name, "-", "CD", "?", (System.nanoTime() - t0) / 1e9, phase + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * Reprovision of an Active machine through a reset: the wipe netboot (served once), the install
+   * netboot with a fresh per-boot config token, install events to Active, then its disk again.
+   */
+  public Row reprovision(Topology.MachinePlace m) {
+    long t0 = System.nanoTime();
+    String name = m.node().name();
+    Vm.Spec spec = specs.get(name);
+    String uuid = spec.smbiosUuid();
+    Path dir = lab.dir.resolve("machines").resolve(name);
+    String phase = "Reprovision";
+    try {
+      lab.admin().call("PUT", "/v1/admin/machines/" + uuid + "/state", new io.vertx.core.json.JsonObject()
+          .put("state", "Reprovision").put("reason", "lab: reprovision through the BMC reset").encode()).expect(200);
+      step(name, "Reprovision; reset", t0);
+      phase = "wipe boot";
+      try (Vm vm = Vm.start(spec, accel, dir.resolve("serial-3-wipe.log"), null)) {
+        Vm.Seen seen = vm.await(NETBOOT_DEADLINE, GuestPayload.KERNEL_UP, LocalDisk.LOCAL_DISK_MARKER);
+        if (seen == null || !seen.marker().equals(GuestPayload.KERNEL_UP)
+            || !vm.console().contains("talos.experimental.wipe=system")) {
+          return failed(name, phase, "no wipe netboot", vm.serialLog, t0);
+        }
+        vm.awaitPowerOff(Duration.ofSeconds(30));
+        step(name, "wipe netboot (" + secs(seen.elapsed()) + " s after reset); reset", t0);
+      }
+      phase = "install boot";
+      try (Vm vm = Vm.start(spec, accel, dir.resolve("serial-4-install.log"), null)) {
+        Vm.Seen seen = vm.await(NETBOOT_DEADLINE, GuestPayload.KERNEL_UP, LocalDisk.LOCAL_DISK_MARKER);
+        if (seen == null || !seen.marker().equals(GuestPayload.KERNEL_UP)) {
+          return failed(name, phase, "no install netboot", vm.serialLog, t0);
+        }
+        vm.await(Duration.ofSeconds(60), GuestPayload.TALOS_REPORTED, GuestPayload.TALOS_FAILED);
+        if (!vm.console().contains(GuestPayload.TALOS_REPORTED)) {
+          return failed(name, phase, "the installer stand-in did not report its install", vm.serialLog, t0);
+        }
+        vm.awaitPowerOff(Duration.ofSeconds(30));
+      }
+      String state = awaitState(uuid, "Active", Duration.ofSeconds(30));
+      if (!state.equals("Active")) {
+        return failed(name, phase, "state " + state + " after the install events", dir.resolve("serial-4-install.log"), t0);
+      }
+      step(name, "Active again; reset", t0);
+      phase = "disk boot";
+      try (Vm vm = Vm.start(spec, accel, dir.resolve("serial-5-disk.log"), null)) {
+        Vm.Seen seen = vm.await(DISK_DEADLINE, LocalDisk.LOCAL_DISK_MARKER, GuestPayload.KERNEL_UP);
+        if (seen == null || !seen.marker().equals(LocalDisk.LOCAL_DISK_MARKER)) {
+          return failed(name, phase, "no disk boot", vm.serialLog, t0);
+        }
+        step(name, "booted its disk with the ISO still inserted", t0);
+      }
+      return new Row(name, "-", "CD", "Active", (System.nanoTime() - t0) / 1e9, null);
+    } catch (RuntimeException e) {
+      return new Row(name, "-", "CD", "?", (System.nanoTime() - t0) / 1e9, phase + ": " + e.getMessage());
+    }
+  }
+
+  /** The serial log of a machine's boot ({@code serial-1-install.log}, …). */
+  public Path serialLog(String machine, String file) {
+    return lab.dir.resolve("machines").resolve(machine).resolve(file);
   }
 
   private Row failed(String name, String phase, String what, Path serial, long t0) {

@@ -101,7 +101,7 @@ public final class Teardown {
     return r.exit() == 0 && namespaces.contains(r.output().trim());
   }
 
-  static void deleteTree(Path p) {
+  public static void deleteTree(Path p) {
     if (!Files.exists(p)) {
       return;
     }
