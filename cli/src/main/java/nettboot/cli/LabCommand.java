@@ -24,6 +24,12 @@ final class LabCommand implements Runnable {
   static final String DEFAULT_DIR = "lab/fabric";
   static final String NAME = "lab";
 
+  /** The lab's name: its namespaces are {@code nb<name>-…}. */
+  static final class NameOption {
+    @Option(names = "--name", defaultValue = NAME, description = "lab name, 1-8 of a-z 0-9 (default: ${DEFAULT-VALUE})")
+    String name;
+  }
+
   @picocli.CommandLine.Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -59,12 +65,15 @@ final class LabCommand implements Runnable {
     @Option(names = "--keep", description = "with --until-ready: leave the lab up ('lab down' removes it)")
     boolean keep;
 
+    @picocli.CommandLine.Mixin
+    NameOption name = new NameOption();
+
     @Override
     public Integer call() {
       long t0 = System.nanoTime();
       Preflight.check(true);
       Inventory inv = NodesFile.read(nodes);
-      Topology t = Topology.of(NAME, inv, machines, anycast);
+      Topology t = Topology.of(name.name, inv, machines, anycast);
       Preflight.noEarlierLab(dir, t.namespacePrefix());
       Path abs = dir.toAbsolutePath();
       // Ctrl-C or a failure at any point: remove what the state file says was created.
@@ -165,13 +174,16 @@ final class LabCommand implements Runnable {
     @Option(names = "--dir", defaultValue = DEFAULT_DIR, description = "default: ${DEFAULT-VALUE}")
     Path dir;
 
+    @picocli.CommandLine.Mixin
+    NameOption name = new NameOption();
+
     @Override
     public void run() {
       List<String> done = new ArrayList<>(FabricLab.down(dir.toAbsolutePath()));
       // Namespaces of a lab whose state file is gone.
-      List<String> stray = Teardown.namespacesWithPrefix("nb" + NAME + "-");
+      List<String> stray = Teardown.namespacesWithPrefix("nb" + name.name + "-");
       if (!stray.isEmpty()) {
-        done.addAll(Teardown.run(new LabState.Data(NAME, 0, stray, List.of(),
+        done.addAll(Teardown.run(new LabState.Data(name.name, 0, stray, List.of(),
             stray.stream().map(ns -> "/var/run/frr/" + ns).toList())));
       }
       done.forEach(System.out::println);
