@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
  * The lab's machine flow ({@link MachineFlow}, what {@code lab up} runs) on the routed dual-ToR
  * fabric: real iPXE from the tenant ISO (the VM's CD) on two-NIC QEMU VMs, addresses from a ToR's
  * RA, the anycast /128 reached only by routing. Each case's time goes to
- * target/e2e-logs/fabric/fabric-summary.txt. (The machines are powered on directly; the
+ * target/e2e-fabric/fabric-summary.txt. (The machines are powered on directly; the
  * BMC-driven power-on is not part of these cases yet.)
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -46,7 +46,8 @@ class FabricNetbootE2ETest {
   @BeforeAll
   void fabric() throws Exception {
     Prerequisites.check();
-    logs = Path.of(System.getProperty("nettboot.e2eLogs", "target/e2e-logs")).toAbsolutePath().resolve("fabric");
+    // a sibling of e2e-logs, which NetbootE2ETest empties when it starts
+    logs = Path.of(System.getProperty("nettboot.e2eLogs", "target/e2e-logs")).toAbsolutePath().resolveSibling("e2e-fabric");
     Teardown.deleteTree(logs);
     String name = "e" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
     Topology t = Topology.of(name, NodesFile.read(Payload.repo().resolve("examples/lab-nodes.yaml")), 2, ANYCAST);
