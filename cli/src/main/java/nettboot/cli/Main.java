@@ -38,6 +38,7 @@ import picocli.CommandLine.Command;
         FabricCommand.class,
         RedfishCommand.class,
         RedfishSimCommand.class,
+        LabCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int EXIT_FAILURE = 1;

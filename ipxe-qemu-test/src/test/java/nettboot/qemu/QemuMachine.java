@@ -43,13 +43,17 @@ final class QemuMachine implements AutoCloseable {
 
   /** Starts the machine now; its files (vars copy, serial log, QEMU's stderr) go to dir. */
   static QemuMachine boot(Ipv6Lab lab, Spec spec, Path dir) throws IOException {
+    return boot(lab.swNs, lab.accel, spec, List.<String[]>of(new String[] {Ipv6Lab.TAP, spec.mac()}), dir);
+  }
+
+  /** The same machine inside namespace {@code ns} with one virtio NIC per {tap, MAC}, in order. */
+  static QemuMachine boot(String ns, String accel, Spec spec, List<String[]> nics, Path dir) throws IOException {
     Files.createDirectories(dir);
     Path vars = dir.resolve("OVMF_VARS_4M.fd");
     Files.copy(Prerequisites.OVMF_VARS, vars, StandardCopyOption.REPLACE_EXISTING);
     Path serial = dir.resolve("serial.log");
     Files.deleteIfExists(serial);
-    String accel = lab.accel;
-    List<String> cmd = new ArrayList<>(Sh.inNetns(lab.swNs, "qemu-system-x86_64",
+    List<String> cmd = new ArrayList<>(Sh.inNetns(ns, "qemu-system-x86_64",
         "-name", "nettboot-e2e", "-machine", "q35", "-accel", accel, "-m", "768", "-smp", "1",
         "-nodefaults", "-display", "none", "-monitor", "none", "-no-reboot",
         "-serial", "file:" + serial,
@@ -58,10 +62,12 @@ final class QemuMachine implements AutoCloseable {
     if (spec.smbiosUuid() != null) {
       cmd.addAll(List.of("-smbios", "type=1,uuid=" + spec.smbiosUuid()));
     }
-    cmd.addAll(List.of(
-        "-netdev", "tap,id=net0,ifname=" + Ipv6Lab.TAP + ",script=no,downscript=no",
-        "-device", "virtio-net-pci,netdev=net0,mac=" + spec.mac() + ",romfile=",
-        "-device", "virtio-rng-pci"));
+    for (int i = 0; i < nics.size(); i++) {
+      cmd.addAll(List.of(
+          "-netdev", "tap,id=net" + i + ",ifname=" + nics.get(i)[0] + ",script=no,downscript=no",
+          "-device", "virtio-net-pci,netdev=net" + i + ",mac=" + nics.get(i)[1] + ",romfile="));
+    }
+    cmd.addAll(List.of("-device", "virtio-rng-pci"));
     switch (spec.attach()) {
       case USB -> cmd.addAll(List.of(
           "-device", "qemu-xhci,id=xhci",
@@ -163,58 +169,8 @@ final class QemuMachine implements AutoCloseable {
     }
   }
 
-  /**
-   * KVM only when it really runs guest code (on these machines /dev/kvm exists but stops with
-   * "KVM internal error"); otherwise TCG. NETTBOOT_QEMU_ACCEL=tcg|kvm overrides the probe.
-   */
+  /** KVM only when it really runs guest code, else TCG (the lab module's probe). */
   static String probeAccel() {
-    String forced = System.getenv("NETTBOOT_QEMU_ACCEL");
-    if (forced != null && !forced.isBlank()) {
-      return forced;
-    }
-    if (!Files.exists(Path.of("/dev/kvm"))) {
-      return "tcg";
-    }
-    // Run OVMF under KVM briefly: a working KVM reaches the boot manager (BdsDxe) on the serial
-    // console within seconds.
-    try {
-      Path tmp = Files.createTempDirectory("nettboot-kvm-probe");
-      Path vars = tmp.resolve("vars.fd");
-      Files.copy(Prerequisites.OVMF_VARS, vars);
-      Path serial = tmp.resolve("serial.log");
-      Path out = tmp.resolve("out");
-      Process p = new ProcessBuilder("qemu-system-x86_64", "-machine", "q35", "-accel", "kvm",
-          "-m", "256", "-nodefaults", "-display", "none", "-monitor", "none", "-no-reboot",
-          "-serial", "file:" + serial,
-          "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + Prerequisites.OVMF_CODE,
-          "-drive", "if=pflash,format=raw,unit=1,file=" + vars)
-          .redirectErrorStream(true).redirectOutput(out.toFile()).start();
-      String result = "tcg";
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (System.nanoTime() < end && p.isAlive()) {
-        String s = Files.exists(serial) ? Files.readString(serial, StandardCharsets.ISO_8859_1) : "";
-        if (s.contains("BdsDxe")) {
-          result = "kvm";
-          break;
-        }
-        if (Files.readString(out, StandardCharsets.ISO_8859_1).contains("KVM internal error")) {
-          break;
-        }
-        TimeUnit.MILLISECONDS.sleep(100);
-      }
-      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      try (var s = Files.list(tmp)) {
-        for (Path f : s.toList()) {
-          Files.delete(f);
-        }
-      }
-      Files.delete(tmp);
-      return result;
-    } catch (IOException e) {
-      return "tcg";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "tcg";
-    }
+    return nettboot.lab.Vm.probeAccel();
   }
 }
