@@ -26,7 +26,7 @@ final class ServerRuntime implements AutoCloseable {
   /** What 'serve' needs; validated by {@link #start}. */
   record Settings(Path pki, Path data, ListenAddress boot, ListenAddress configListen,
       ListenAddress admin, ListenAddress ops, String postgresUrl, int eventLoops, boolean accessLog,
-      Duration cacheTtl, ListenAddress events) {}
+      Duration cacheTtl, ListenAddress events, boolean init) {}
 
   /** Starts the server from the main thread; blocks until it listens (or fails, named). */
   static ServerRuntime start(Settings s) {
@@ -40,7 +40,7 @@ final class ServerRuntime implements AutoCloseable {
         .withAccessLog(s.accessLog())
         .withEvents(s.events());
     EdgeServer.Settings settings = new EdgeServer.Settings(config,
-        StoreLocation.of(s.data(), s.postgresUrl()), s.cacheTtl());
+        StoreLocation.of(s.data(), s.postgresUrl(), s.init()), s.cacheTtl());
     JsonLog log = new JsonLog(System.out);
     try {
       return new ServerRuntime(EdgeServer.start(settings, log, Clock.systemUTC()), log);
