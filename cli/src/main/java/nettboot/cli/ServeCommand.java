@@ -30,6 +30,10 @@ final class ServeCommand implements Runnable {
           "other users). Without it the store is SQLite under --data."})
   String postgres;
 
+  @Option(names = "--init", description = {"Create a new, empty SQLite database even though --data",
+      "held one before that is now missing (without it such a start is refused)"})
+  boolean init;
+
   @Option(names = "--event-loops", defaultValue = "0", description = "Event loops (default: one per core)")
   int eventLoops;
 
@@ -71,7 +75,8 @@ final class ServeCommand implements Runnable {
     ServerRuntime.Settings s = new ServerRuntime.Settings(pki, data, listen.boot(), listen.config(),
         listen.admin(), listen.ops(), postgres, eventLoops, !noAccessLog, cacheTtl(cacheTtlMs), listen.events(),
         new nettboot.edge.ClientLimits(java.time.Duration.ofMillis(requestHeadTimeoutMs), bootBurstPerAddress,
-            bootRatePerAddress, bootBurstPerTenant, bootRatePerTenant));
+            bootRatePerAddress, bootBurstPerTenant, bootRatePerTenant),
+        init);
     ServerRuntime runtime = ServerRuntime.start(s);
     runUntilSignal(runtime);
   }

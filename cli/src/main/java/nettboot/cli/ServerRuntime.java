@@ -26,7 +26,7 @@ final class ServerRuntime implements AutoCloseable {
   /** What 'serve' needs; validated by {@link #start}. */
   record Settings(Path pki, Path data, ListenAddress boot, ListenAddress configListen,
       ListenAddress admin, ListenAddress ops, String postgresUrl, int eventLoops, boolean accessLog,
-      Duration cacheTtl, ListenAddress events, nettboot.edge.ClientLimits limits) {}
+      Duration cacheTtl, ListenAddress events, nettboot.edge.ClientLimits limits, boolean init) {}
 
   /** Starts the server from the main thread; blocks until it listens (or fails, named). */
   static ServerRuntime start(Settings s) {
@@ -41,7 +41,7 @@ final class ServerRuntime implements AutoCloseable {
         .withEvents(s.events())
         .withLimits(s.limits());
     EdgeServer.Settings settings = new EdgeServer.Settings(config,
-        StoreLocation.of(s.data(), s.postgresUrl()), s.cacheTtl());
+        StoreLocation.of(s.data(), s.postgresUrl(), s.init()), s.cacheTtl());
     Clock clock = Clock.systemUTC();
     JsonLog log = new JsonLog(System.out, clock);
     try {

@@ -20,6 +20,7 @@ import nettboot.core.error.UnavailableException;
 import nettboot.core.store.CachingMachineStore;
 import nettboot.core.store.ChangeFeed;
 import nettboot.core.store.MachineStore;
+import nettboot.core.store.SqliteDataDir;
 import nettboot.core.store.StoreFactory;
 import nettboot.core.store.StoreLocation;
 import nettboot.core.store.Stores;
@@ -29,7 +30,8 @@ import nettboot.core.store.Stores;
  * the tests alike. From {@link Settings} it creates its Vert.x, opens and migrates the stores,
  * puts the boot cache in front of the machine store (warmed before the listeners open, refreshed
  * every half TTL by a worker verticle, and on PostgreSQL kept current by the {@link ChangeFeed}),
- * sweeps interrupted uploads, and opens the listeners. {@link #close} stops all of it in reverse.
+ * starts the {@link ReadinessProbe} behind {@code /readyz}, sweeps interrupted uploads, and opens
+ * the listeners. On SQLite it first restricts the data directory's modes (0700, files 0600). {@link #close} stops all of it in reverse.
  *
  * <p>Threading: {@link #start} and {@link #close} block the calling thread until the server is up
  * or down, so they are called from a thread that is not a Vert.x thread (the command's main
@@ -101,11 +103,13 @@ public final class EdgeServer {
     Starting s = new Starting(vertx, settings, log);
     try {
       EdgeServer server = await(vertx.executeBlocking(
-              () -> intercept.apply(StoreFactory.open(vertx, settings.store())), false)
+              () -> intercept.apply(s.open()), false)
           .compose(s::migrate)
-          .compose(v -> s.cache())
-          .compose(m -> MetadataServer.start(vertx, config, m, s.stores.configs(), log, metrics, clock)
-              .map(listeners -> new EdgeServer(vertx, s.stores, m, listeners, s.feeds, log))),
+          .compose(v -> s.probe(clock))
+          .compose(probe -> s.cache()
+              .compose(m -> MetadataServer.start(vertx, config, m, s.stores.configs(),
+                  probe::problem, log, metrics, clock)
+              .map(listeners -> new EdgeServer(vertx, s.stores, m, listeners, s.feeds, log)))),
           START_TIMEOUT, "starting the server");
       server.logStarted(settings);
       return server;
@@ -134,6 +138,31 @@ public final class EdgeServer {
       this.vertx = vertx;
       this.settings = settings;
       this.log = log;
+    }
+
+    /**
+     * Opens the stores (blocking: runs on a worker). On SQLite first restricts the data directory
+     * to 0700 and its database files to 0600, with a warning per mode that was looser.
+     */
+    Stores open() {
+      if (settings.store() instanceof StoreLocation.Sqlite sqlite) {
+        for (String corrected : SqliteDataDir.securePermissions(sqlite.dataDir())) {
+          log.warn("data_file_mode_corrected", Map.of("detail", corrected));
+        }
+      }
+      return StoreFactory.open(vertx, settings.store());
+    }
+
+    /**
+     * The readiness probe on the store itself (not the cache), once its first probe has an
+     * outcome: a server whose store works is ready as soon as its listeners are open.
+     */
+    Future<ReadinessProbe> probe(Clock clock) {
+      ReadinessProbe probe = new ReadinessProbe(stores.machines(), stores.database(), clock, log);
+      return vertx.deployVerticle(probe,
+              new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER))
+          .compose(id -> probe.firstOutcome())
+          .map(probe);
     }
 
     Future<Void> migrate(Stores opened) {

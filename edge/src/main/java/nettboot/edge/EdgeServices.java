@@ -1,6 +1,7 @@
 package nettboot.edge;
 
 import java.time.Clock;
+import java.util.function.Supplier;
 import nettboot.core.admin.AdminService;
 import nettboot.core.artifact.ArtifactStore;
 import nettboot.core.boot.BootService;
@@ -20,6 +21,7 @@ record EdgeServices(
     JsonLog log,
     Clock clock,
     CertificateStatus certificates,
+    /* empty while the store answers the readiness probe in time, else why not */ Supplier<String> storeReadiness,
     /* the domain services each listener calls */ BootService boot,
     ConfigDelivery delivery,
     /* null when the events sink is off */ InstallEvidence evidence,

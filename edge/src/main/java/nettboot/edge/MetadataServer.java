@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Supplier;
 import nettboot.core.admin.AdminService;
 import nettboot.core.artifact.ArtifactStore;
 import nettboot.core.boot.BootService;
@@ -47,13 +48,14 @@ final class MetadataServer {
    * certificate files, port probes) runs on a worker, so any thread may call this.
    */
   static Future<MetadataServer> start(Vertx vertx, EdgeConfig config, MachineStore store,
-      ConfigStore configs, JsonLog log, Metrics metrics, Clock clock) {
+      ConfigStore configs, Supplier<String> storeReadiness, JsonLog log, Metrics metrics,
+      Clock clock) {
     if (vertx.exceptionHandler() == null) {
       // exceptions no handler caught: one JSON line with the stack, not raw text on stderr
       vertx.exceptionHandler(t -> log.error("uncaught_exception", JsonLog.fields(
           "error", String.valueOf(t), "stack", TextErrors.stack(t))));
     }
-    return vertx.executeBlocking(() -> prepare(vertx, config, store, configs, log, metrics, clock), false)
+    return vertx.executeBlocking(() -> prepare(vertx, config, store, configs, storeReadiness, log, metrics, clock), false)
         .compose(w -> vertx.deployVerticle(() -> new EdgeVerticle(w.services(), w.ports()),
                 new DeploymentOptions().setInstances(config.eventLoops()))
             .map(id -> new MetadataServer(vertx, List.of(id), w.ports(), w.services().metrics())));
@@ -63,7 +65,8 @@ final class MetadataServer {
 
   /** Everything the listener instances share; blocks on files. */
   private static Wiring prepare(Vertx vertx, EdgeConfig config, MachineStore store,
-      ConfigStore configs, JsonLog log, Metrics metrics, Clock clock) {
+      ConfigStore configs, Supplier<String> storeReadiness, JsonLog log, Metrics metrics,
+      Clock clock) {
     TlsOptions.requireOpenSsl();
     ArtifactStore artifacts = new ArtifactStore(config.artifactDir());
     // no upload is in flight before the listeners open: what is in incoming/ was interrupted
@@ -82,7 +85,7 @@ final class MetadataServer {
     DeliverySettings delivery = DeliverySettings.of(ports.config(), config.configTokenTtl(),
         clientCa, ports.events());
     EdgeServices services = new EdgeServices(config, store, artifacts, metrics, log, clock,
-        certs,
+        certs, storeReadiness,
         new BootService(store, new InstallArguments(configs, delivery, clock), clock),
         new ConfigDelivery(store, configs, clock),
         new InstallEvidence(store, configs, new InstallTracker(InstallTracker.DEFAULT_CAPACITY), clock),

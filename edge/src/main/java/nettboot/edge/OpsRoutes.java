@@ -4,7 +4,9 @@ import io.vertx.ext.web.Router;
 
 /**
  * The ops listener: {@code /metrics} (Prometheus), {@code /healthz} (the process answers) and
- * {@code /readyz} (store reachable and certificates valid; withdraw the anycast route when not).
+ * {@code /readyz} (certificates valid and the store's last readiness probe, a write and a boot
+ * read each within its deadline, succeeded and is fresh: {@link ReadinessProbe}; withdraw the
+ * anycast route when not). {@code /readyz} itself touches no store: it answers in microseconds.
  */
 final class OpsRoutes {
   static final String LISTENER = "ops";
@@ -33,14 +35,12 @@ final class OpsRoutes {
         HttpErrors.sendText(ctx.response(), 503, "not ready: " + certProblem);
         return;
       }
-      services.store().ping().onComplete(ar -> {
-        if (ar.succeeded()) {
-          HttpErrors.sendText(ctx.response(), 200, "ready");
-        } else {
-          HttpErrors.sendText(ctx.response(), 503, "not ready: store unreachable: "
-              + HttpErrors.message(ar.cause(), RequestScope.of(ctx).id));
-        }
-      });
+      String storeProblem = services.storeReadiness().get();
+      if (storeProblem.isEmpty()) {
+        HttpErrors.sendText(ctx.response(), 200, "ready");
+      } else {
+        HttpErrors.sendText(ctx.response(), 503, "not ready: " + storeProblem);
+      }
     });
     TextErrors.install(r, services);
     return r;

@@ -260,6 +260,32 @@ public final class EdgeFixture implements AutoCloseable {
     }
   }
 
+  /**
+   * Polls {@code /readyz} until it answers {@code status} (the readiness probe runs every
+   * {@link ReadinessProbe#PERIOD}; a change shows within a period plus its deadline) and returns
+   * that answer; fails after 15 s.
+   */
+  public HttpResponse<Buffer> awaitReadyz(int status) {
+    WebClient ops = client(new WebClientOptions());
+    long deadline = System.nanoTime() + 15_000_000_000L;
+    while (true) {
+      HttpResponse<Buffer> r = get(ops, opsUrl("/readyz"));
+      if (r.statusCode() == status) {
+        return r;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("/readyz never answered " + status + "; last: " + r.statusCode()
+            + " " + r.bodyAsString());
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
   public String logs() {
     return logBytes.toString();
   }

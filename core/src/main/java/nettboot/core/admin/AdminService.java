@@ -2,6 +2,7 @@ package nettboot.core.admin;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.Objects;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -33,7 +34,6 @@ import nettboot.core.talos.ConfigValidator;
 public final class AdminService {
   /** The longest transition reason kept in the history. */
   public static final int MAX_REASON = 1024;
-  static final String CONFIGS_OFF = "config delivery is not enabled on this server";
 
   private final MachineStore machines;
   private final ConfigStore configs;
@@ -51,7 +51,7 @@ public final class AdminService {
   public AdminService(MachineStore machines, ConfigStore configs, Supplier<ConfigValidator> loadValidator,
       Vertx vertx, Clock clock) {
     this.machines = machines;
-    this.configs = configs;
+    this.configs = Objects.requireNonNull(configs, "configs");
     this.loadValidator = loadValidator;
     this.vertx = vertx;
     this.clock = clock;
@@ -108,9 +108,6 @@ public final class AdminService {
    * check and hashing run on a worker.
    */
   public Future<ConfigStore.StoredConfig> putConfig(MachineId id, String yaml) {
-    if (configs == null) {
-      return Future.failedFuture(new NotFoundException(CONFIGS_OFF));
-    }
     return machine(id)
         .compose(m -> validator().compose(v -> vertx.executeBlocking(() -> {
           v.check(id.value(), yaml);
@@ -122,9 +119,6 @@ public final class AdminService {
 
   /** The machine's stored config (NotFound for an unknown machine or when it has none). */
   public Future<String> config(MachineId id) {
-    if (configs == null) {
-      return Future.failedFuture(new NotFoundException(CONFIGS_OFF));
-    }
     return machine(id).compose(m -> configs.config(m.key())).compose(c -> c.isPresent()
         ? Future.succeededFuture(c.get().body())
         : Future.failedFuture(new NotFoundException("no config stored for this machine")));

@@ -1,6 +1,7 @@
 package nettboot.core.boot;
 
 import io.vertx.core.Future;
+import java.util.Objects;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
@@ -29,10 +30,10 @@ public final class BootService {
   private final InstallArguments installArguments;
   private final Clock clock;
 
-  /** @param installArguments null when config delivery is off (install boots get no config) */
+  /** @param installArguments what an install boot's kernel line gets for its Talos config */
   public BootService(MachineStore machines, InstallArguments installArguments, Clock clock) {
     this.machines = machines;
-    this.installArguments = installArguments;
+    this.installArguments = Objects.requireNonNull(installArguments, "installArguments");
     this.clock = clock;
   }
 
@@ -84,7 +85,7 @@ public final class BootService {
   }
 
   private Future<BootDecision.Netboot> withConfig(Machine m, BootDecision.Netboot n, String bootBase) {
-    if (installArguments == null || n.purpose() != BootDecision.Purpose.INSTALL) {
+    if (n.purpose() != BootDecision.Purpose.INSTALL) {
       return Future.succeededFuture(n);
     }
     return installArguments.forInstallBoot(m, bootBase).map(n::withArguments);

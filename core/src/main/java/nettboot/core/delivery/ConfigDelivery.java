@@ -1,6 +1,7 @@
 package nettboot.core.delivery;
 
 import io.vertx.core.Future;
+import java.util.Objects;
 import java.time.Clock;
 import java.time.Instant;
 import nettboot.core.error.ForbiddenException;
@@ -26,7 +27,6 @@ import nettboot.core.talos.ConfigToken;
  * attributes Talos's events by it ({@link nettboot.core.talos.events.InstallEvidence}).
  */
 public final class ConfigDelivery {
-  static final String DISABLED = "config delivery is not enabled on this server";
 
   private final MachineStore machines;
   private final ConfigStore configs;
@@ -35,7 +35,7 @@ public final class ConfigDelivery {
   /** @param configs null when config delivery is off: every fetch is NotFound */
   public ConfigDelivery(MachineStore machines, ConfigStore configs, Clock clock) {
     this.machines = machines;
-    this.configs = configs;
+    this.configs = Objects.requireNonNull(configs, "configs");
     this.clock = clock;
   }
 
@@ -48,9 +48,6 @@ public final class ConfigDelivery {
    * refusal of the token (missing, malformed, unknown, expired, another machine's, not installing).
    */
   public Future<Delivered> fetch(MachineId id, String token, String peerAddress) {
-    if (configs == null) {
-      return Future.failedFuture(new NotFoundException(DISABLED));
-    }
     String hash;
     try {
       hash = ConfigToken.hash(token);

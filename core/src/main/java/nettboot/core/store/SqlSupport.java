@@ -9,6 +9,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -29,6 +30,9 @@ final class SqlSupport implements Stores.Database {
 
   /** The database behind the pool; the SQL is shared, only locking differs. */
   enum Dialect { SQLITE, POSTGRES }
+
+  /** Heartbeat rows of replicas silent this long are deleted. */
+  private static final long HEARTBEAT_KEPT_MS = 3_600_000;
 
   /** Longest database detail quoted in an error message. */
   private static final int MAX_DETAIL = 200;
@@ -59,6 +63,16 @@ final class SqlSupport implements Stores.Database {
     pool.close();
   }
 
+  @Override
+  public Future<Void> heartbeat(String replica, Instant now) {
+    long at = now.toEpochMilli();
+    return guard(transaction(conn -> update(conn, "INSERT INTO replica_heartbeats (replica, beat_at)"
+            + " VALUES (#{replica}, #{at}) ON CONFLICT (replica) DO UPDATE SET beat_at = #{at}",
+            Map.of("replica", replica, "at", at))
+        .compose(n -> update(conn, "DELETE FROM replica_heartbeats WHERE beat_at < #{stale}",
+            Map.of("stale", at - HEARTBEAT_KEPT_MS)))).mapEmpty(), "heartbeat");
+  }
+
   /** A cheap round trip to the database, for readiness checks. */
   Future<Void> ping() {
     return guard(pool.query("SELECT 1").execute().mapEmpty(), "ping");
@@ -74,6 +88,8 @@ final class SqlSupport implements Stores.Database {
    * connection in auto-commit mode: the Vert.x 5.0 JDBC pool's own transactions leave a pooled
    * connection with auto-commit off after commit (vert-x3/vertx-jdbc-client#356), which on SQLite
    * holds the write lock between transactions and locks out every other connection to the file.
+   * Before COMMIT it verifies that the database file is still the one opened ({@link SqliteFile}):
+   * a write into a deleted or replaced file is rolled back and fails, never acknowledged.
    */
   <T> Future<T> transaction(Function<SqlConnection, Future<T>> work) {
     return switch (dialect) {
@@ -87,6 +103,9 @@ final class SqlSupport implements Stores.Database {
               done = Future.failedFuture(e);
             }
             return done
+                // the file is still the one opened: else this commit would go to a lost inode
+                .compose(result -> conn.query("SELECT " + SqliteFile.UNCHANGED_FUNCTION + "()")
+                    .execute().map(result))
                 .compose(result -> conn.query("COMMIT").execute().map(result))
                 // also after a failed COMMIT: the connection goes back to the pool clean
                 .recover(failure -> conn.query("ROLLBACK").execute()

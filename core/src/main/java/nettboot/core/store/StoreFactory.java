@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import nettboot.core.error.ErrorText;
 import nettboot.core.error.InvalidInputException;
 import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteDataSource;
 
 /**
  * Opens the inventory database on one of its two backends, as {@link Stores}: every store over it,
@@ -34,21 +33,31 @@ public final class StoreFactory {
    * so writers queue on SQLite's lock (also against another process on the same file) instead of
    * failing with SQLITE_BUSY.
    *
-   * @throws InvalidInputException (field "dataDir") when the directory does not exist
+   * <p>The file is guarded ({@link SqliteFile}): every write transaction verifies before it
+   * commits that the file at the path is still the one opened. A directory that held a database
+   * before ({@link SqliteDataDir#MARKER}) gets no new, empty one unless {@code init} says so.
+   *
+   * @throws InvalidInputException (field "dataDir") when the directory does not exist, or when the
+   *     database is missing where one was created before and {@code init} is false
    */
-  public static Stores sqlite(Vertx vertx, Path dataDir) {
+  public static Stores sqlite(Vertx vertx, Path dataDir, boolean init) {
     if (!Files.isDirectory(dataDir)) {
       throw new InvalidInputException("dataDir", dataDir + " is not a directory");
     }
+    SqliteDataDir.prepare(dataDir, init);
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.enforceForeignKeys(true);
     config.setBusyTimeout(5000);
-    SQLiteDataSource ds = new SQLiteDataSource(config);
-    ds.setUrl("jdbc:sqlite:" + dataDir.resolve(SQLITE_FILE).toAbsolutePath());
+    SqliteFile ds = new SqliteFile(config, dataDir.resolve(SQLITE_FILE));
     return over(new SqlSupport(JDBCPool.pool(vertx, ds, new PoolOptions().setMaxSize(1)),
         SqlSupport.Dialect.SQLITE));
+  }
+
+  /** {@link #sqlite(Vertx, Path, boolean)} without {@code init}. */
+  public static Stores sqlite(Vertx vertx, Path dataDir) {
+    return sqlite(vertx, dataDir, false);
   }
 
   /**
@@ -71,7 +80,7 @@ public final class StoreFactory {
   /** The stores at {@code location}: SQLite in its data directory, or PostgreSQL at its URL. */
   public static Stores open(Vertx vertx, StoreLocation location) {
     return switch (location) {
-      case StoreLocation.Sqlite s -> sqlite(vertx, s.dataDir());
+      case StoreLocation.Sqlite s -> sqlite(vertx, s.dataDir(), s.init());
       case StoreLocation.Postgres p -> postgres(vertx, p.url());
     };
   }

@@ -6,10 +6,19 @@ import java.util.Objects;
 /** Where the inventory database is: validated at start-up, opened by {@link StoreFactory#open}. */
 public sealed interface StoreLocation {
 
-  /** The embedded database: {@code dataDir/nett-boot.db}. */
-  record Sqlite(Path dataDir) implements StoreLocation {
+  /**
+   * The embedded database: {@code dataDir/nett-boot.db}.
+   *
+   * @param init create a new, empty database even where one was created before and is now missing
+   */
+  record Sqlite(Path dataDir, boolean init) implements StoreLocation {
     public Sqlite {
       Objects.requireNonNull(dataDir, "dataDir");
+    }
+
+    /** The database in {@code dataDir}; a new one only where none was created before. */
+    public Sqlite(Path dataDir) {
+      this(dataDir, false);
     }
 
     @Override
@@ -43,6 +52,12 @@ public sealed interface StoreLocation {
 
   /** PostgreSQL at {@code postgresUrl} when it is given (not blank), else SQLite in {@code dataDir}. */
   static StoreLocation of(Path dataDir, String postgresUrl) {
-    return postgresUrl == null || postgresUrl.isBlank() ? new Sqlite(dataDir) : new Postgres(postgresUrl);
+    return of(dataDir, postgresUrl, false);
+  }
+
+  /** As {@link #of(Path, String)}; {@code init} as {@link Sqlite#init()}. */
+  static StoreLocation of(Path dataDir, String postgresUrl, boolean init) {
+    return postgresUrl == null || postgresUrl.isBlank() ? new Sqlite(dataDir, init)
+        : new Postgres(postgresUrl);
   }
 }

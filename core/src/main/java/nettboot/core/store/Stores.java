@@ -1,6 +1,7 @@
 package nettboot.core.store;
 
 import io.vertx.core.Future;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -21,6 +22,13 @@ public record Stores(MachineStore machines, ConfigStore configs, PrefixAllocator
   public interface Database {
     /** Applies pending schema migrations (idempotent; safe to call from several replicas). */
     Future<Void> migrate();
+
+    /**
+     * The readiness probe's write: commits {@code replica}'s heartbeat row (and deletes the rows of
+     * replicas silent for an hour) in one write transaction, verified as every write is (on SQLite:
+     * the file is still the one opened).
+     */
+    Future<Void> heartbeat(String replica, Instant now);
 
     /** Closes the pool; every part stops working. */
     void close();

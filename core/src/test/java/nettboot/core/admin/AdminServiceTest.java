@@ -99,14 +99,10 @@ class AdminServiceTest {
   }
 
   @Test
-  void unknownMachinesAndDisabledConfigDeliveryAreNotFound() {
+  void unknownMachinesAreNotFound() {
     MachineId unknown = MachineId.parse("52:54:00:00:00:09");
     assertThat(failure(admin.machine(unknown))).isInstanceOf(NotFoundException.class);
     assertThat(failure(admin.putConfig(unknown, CONFIG))).isInstanceOf(NotFoundException.class);
-    AdminService off = new AdminService(s.machines, null, () -> validator, s.vertx, s.clock);
-    Machine m = s.enroll("acme", null);
-    assertThat(failure(off.putConfig(id(m), CONFIG))).isInstanceOf(NotFoundException.class)
-        .hasMessage(AdminService.CONFIGS_OFF);
-    assertThat(failure(off.config(id(m)))).isInstanceOf(NotFoundException.class);
+    assertThat(failure(admin.config(unknown))).isInstanceOf(NotFoundException.class);
   }
 }

@@ -124,12 +124,10 @@ class BootServiceTest {
   }
 
   @Test
-  void withoutConfigDeliveryOrWithTheSinkOffFewerArgumentsAreAdded() {
+  void withTheSinkOffFewerArgumentsAreAdded() {
     Machine m = s.enroll("acme", "talos");
     await(s.configs.putConfig(new ConfigStore.StoredConfig(m.key(), "version: v1alpha1\n", "0".repeat(64),
         s.clock.instant())));
-    BootService off = new BootService(s.machines, null, s.clock);
-    assertThat(((BootAnswer.Script) await(off.answer("acme", id(m), BASE))).script()).doesNotContain("talos.config");
     BootService noSink = new BootService(s.machines, new InstallArguments(s.configs,
         new DeliverySettings(443, Duration.ofMinutes(5), "talos.config.early=AAAA", -1), s.clock), s.clock);
     assertThat(((BootAnswer.Script) await(noSink.answer("acme", id(m), BASE))).script())
@@ -140,16 +138,23 @@ class BootServiceTest {
   void aLostRaceIsDecidedAgainOnTheFreshRecordABoundedNumberOfTimes() {
     Machine m = s.enroll("acme", "talos");
     AtomicInteger calls = new AtomicInteger();
-    BootService racy = new BootService(ServiceStores.conflicting(s.machines, "transition", 1, calls), null, s.clock);
+    BootService racy = new BootService(ServiceStores.conflicting(s.machines, "transition", 1, calls),
+        installArguments(), s.clock);
     assertThat(await(racy.answer("acme", id(m), BASE)).outcome()).isEqualTo("install");
     assertThat(calls).hasValue(2);
 
     Machine n = s.enroll("acme", "talos");
     AtomicInteger always = new AtomicInteger();
-    BootService lost = new BootService(ServiceStores.conflicting(s.machines, "transition", 100, always), null, s.clock);
+    BootService lost = new BootService(ServiceStores.conflicting(s.machines, "transition", 100, always),
+        installArguments(), s.clock);
     assertThat(failure(lost.answer("acme", id(n), BASE))).isInstanceOf(ConflictException.class);
     assertThat(always).hasValue(nettboot.core.store.ConflictRetry.MAX_ATTEMPTS);
     assertThat(await(s.machines.find(id(n))).orElseThrow().state()).isEqualTo(MachineState.NEW);
+  }
+
+  private InstallArguments installArguments() {
+    return new InstallArguments(s.configs,
+        new DeliverySettings(443, Duration.ofMinutes(5), "talos.config.early=AAAA", -1), s.clock);
   }
 
   private Machine toState(Machine m, MachineState... path) {

@@ -130,13 +130,11 @@ class ConfigDeliveryTest {
   }
 
   @Test
-  void withoutAPublishedConfigOrWithDeliveryOffItIsNotFound() {
+  void withoutAPublishedConfigItIsNotFound() {
     Machine m = s.enroll("acme", "talos");
     String t = tokenOnly(m, "acme");
     assertThat(failure(delivery.fetch(id(m), t, "fd00::7")))
         .isInstanceOf(NotFoundException.class).hasMessageContaining("no machine config");
-    assertThat(failure(new ConfigDelivery(s.machines, null, s.clock).fetch(id(m), t, "fd00::7")))
-        .isInstanceOf(NotFoundException.class).hasMessage(ConfigDelivery.DISABLED);
   }
 
   private void move(Machine m, MachineState to) {
