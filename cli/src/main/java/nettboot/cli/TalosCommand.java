@@ -6,15 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import nettboot.core.error.ConflictException;
-import nettboot.core.error.UnavailableException;
 import nettboot.core.fabric.Ipv6Prefix;
 import nettboot.core.io.SecureFiles;
 import nettboot.core.pki.EmbeddedCa;
@@ -37,6 +36,7 @@ import picocli.CommandLine.Option;
     description = "Generate Talos machine configurations for the nodes of a nodes.yaml.",
     subcommands = {TalosCommand.Gen.class})
 final class TalosCommand {
+  static final Duration STORE_TIMEOUT = Duration.ofSeconds(60);
 
   @Command(name = "gen", mixinStandardHelpOptions = true,
       description = {"Write OUT/<node>.yaml for every node and OUT/talosconfig, all or nothing.",
@@ -102,29 +102,18 @@ final class TalosCommand {
   /** Node prefixes; opens the store only when there is one (or allocation needs it). */
   static Map<String, Ipv6Prefix> resolve(Inventory inv, Path data, String postgres) {
     if (data == null && postgres == null) {
-      return await(PrefixAssignment.resolve(inv, Optional.empty(), Instant.now()));
+      return Await.result(PrefixAssignment.resolve(inv, Optional.empty(), Instant.now()), STORE_TIMEOUT,
+          "prefix assignment");
     }
     StoreLocation location = postgres != null ? new StoreLocation.Postgres(postgres)
         : new StoreLocation.Sqlite(DataDirectory.create(data));
     Vertx vertx = Vertx.vertx();
     try (Stores stores = StoreFactory.open(vertx, location)) {
-      await(stores.migrate());
-      return await(PrefixAssignment.resolve(inv, Optional.of(stores.prefixes()), Instant.now()));
+      Await.result(stores.migrate(), STORE_TIMEOUT, "store migration");
+      return Await.result(PrefixAssignment.resolve(inv, Optional.of(stores.prefixes()), Instant.now()),
+          STORE_TIMEOUT, "prefix assignment");
     } finally {
       vertx.close();
-    }
-  }
-
-  static <T> T await(io.vertx.core.Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new UnavailableException("store: " + e.getCause(), e.getCause());
-    } catch (Exception e) {
-      throw new UnavailableException("store: " + e, e);
     }
   }
 

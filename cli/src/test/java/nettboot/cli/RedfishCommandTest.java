@@ -1,5 +1,6 @@
 package nettboot.cli;
 
+import static nettboot.core.testsupport.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import nettboot.core.pki.EmbeddedCa;
 import nettboot.redfish.sim.SimSettings;
 import nettboot.redfish.sim.SimTls;
@@ -208,7 +208,4 @@ class RedfishCommandTest {
     return new Out(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-  }
 }

@@ -1,5 +1,6 @@
 package nettboot.edge;
 
+import static nettboot.core.testsupport.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
@@ -41,7 +42,7 @@ class AdminApiTest {
 
   private HttpResponse<Buffer> raw(HttpMethod m, String path, String body) {
     var req = f.admin().requestAbs(m, f.adminUrl(path)).putHeader("content-type", "application/json");
-    return EdgeFixture.await(body == null ? req.send() : req.sendBuffer(Buffer.buffer(body)));
+    return await(body == null ? req.send() : req.sendBuffer(Buffer.buffer(body)));
   }
 
   @Test
@@ -129,8 +130,8 @@ class AdminApiTest {
           .putHeader("if-match", "\"" + v + "\"").sendJsonObject(new JsonObject().put("state", "Reprovision"));
       Future<HttpResponse<Buffer>> toMaintenance = b.putAbs(f.adminUrl("/v1/admin/machines/" + id + "/state"))
           .putHeader("if-match", "\"" + v + "\"").sendJsonObject(new JsonObject().put("state", "Maintenance"));
-      List<Integer> codes = new ArrayList<>(List.of(EdgeFixture.await(toReprovision).statusCode(),
-          EdgeFixture.await(toMaintenance).statusCode()));
+      List<Integer> codes = new ArrayList<>(List.of(await(toReprovision).statusCode(),
+          await(toMaintenance).statusCode()));
       assertThat(codes).as("round " + round).containsExactlyInAnyOrder(200, 409);
       JsonArray h = f.adminJson(HttpMethod.GET, "/v1/admin/machines/" + id + "/history", null)
           .bodyAsJsonObject().getJsonArray("history");

@@ -1,5 +1,6 @@
 package nettboot.edge;
 
+import static nettboot.core.testsupport.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.buffer.Buffer;
@@ -124,7 +125,7 @@ class ArtifactListenerTest {
 
   @Test
   void anUploadWhoseDigestDoesNotMatchIsRefusedAndStoresNothing() {
-    HttpResponse<Buffer> bad = EdgeFixture.await(f.admin().putAbs(f.adminUrl("/v1/admin/artifacts/tampered"))
+    HttpResponse<Buffer> bad = await(f.admin().putAbs(f.adminUrl("/v1/admin/artifacts/tampered"))
         .putHeader("x-checksum-sha256", "0".repeat(64)).sendBuffer(Buffer.buffer("hello")));
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(bad.bodyAsJsonObject().getString("field")).isEqualTo("sha256");

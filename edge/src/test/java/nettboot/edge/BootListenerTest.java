@@ -1,5 +1,6 @@
 package nettboot.edge;
 
+import static nettboot.core.testsupport.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.buffer.Buffer;
@@ -15,6 +16,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import nettboot.core.pki.EmbeddedCa;
+import nettboot.core.testsupport.Futures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -185,7 +187,7 @@ class BootListenerTest {
     for (int i = 0; i < 8; i++) {
       all.add(c.getAbs(f.bootUrl("/v1/boot/" + id)).send());
     }
-    long wipes = all.stream().map(EdgeFixture::await).map(HttpResponse::bodyAsString)
+    long wipes = all.stream().map(Futures::await).map(HttpResponse::bodyAsString)
         .filter(s -> s.contains("wipe=system")).count();
     assertThat(wipes).isEqualTo(1);
   }
@@ -193,7 +195,7 @@ class BootListenerTest {
   @Test
   void aClientWithoutACertificateFailsTheHandshake() {
     WebClient anonymous = f.client(f.options(null, null));
-    Throwable t = EdgeFixture.await(anonymous.getAbs(f.bootUrl("/v1/boot/" + uuid(0, 0))).send()
+    Throwable t = await(anonymous.getAbs(f.bootUrl("/v1/boot/" + uuid(0, 0))).send()
         .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())));
     assertThat(t).as("no HTTP answer without a client certificate").isNotNull();
   }
@@ -203,7 +205,7 @@ class BootListenerTest {
     EmbeddedCa rogue = EmbeddedCa.init(other, EdgeFixture.DOMAIN, List.of("::1"), Clock.systemUTC());
     rogue.issueTenant("acme");
     WebClient c = f.client(f.options(rogue.tenantCertPath("acme"), rogue.tenantKeyPath("acme")));
-    Throwable t = EdgeFixture.await(c.getAbs(f.bootUrl("/v1/boot/" + uuid(0, 0))).send()
+    Throwable t = await(c.getAbs(f.bootUrl("/v1/boot/" + uuid(0, 0))).send()
         .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())));
     assertThat(t).isNotNull();
     assertThat(f.server.metrics().render())
@@ -216,7 +218,7 @@ class BootListenerTest {
     EmbeddedCa past = EmbeddedCa.load(f.ca.dir(), twoYearsAgo);
     past.issueAdmin("expired");
     WebClient c = f.client(f.options(f.ca.adminCertPath("expired"), f.ca.adminKeyPath("expired")));
-    Throwable t = EdgeFixture.await(c.getAbs(f.adminUrl("/v1/admin/machines")).send()
+    Throwable t = await(c.getAbs(f.adminUrl("/v1/admin/machines")).send()
         .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())));
     assertThat(t).isNotNull();
   }

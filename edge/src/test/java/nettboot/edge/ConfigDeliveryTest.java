@@ -1,5 +1,6 @@
 package nettboot.edge;
 
+import static nettboot.core.testsupport.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.luben.zstd.Zstd;
@@ -122,7 +123,7 @@ class ConfigDeliveryTest {
     // An expired token (B has booted never, so this is its only token).
     String machineKey = f.adminJson(HttpMethod.GET, "/v1/admin/machines/" + b, null).bodyAsJsonObject().getString("key");
     String expired = new ConfigToken(new java.security.SecureRandom()).mint();
-    EdgeFixture.await(f.configs.putToken(new ConfigStore.TokenRecord(ConfigToken.hash(expired), machineKey,
+    await(f.configs.putToken(new ConfigStore.TokenRecord(ConfigToken.hash(expired), machineKey,
         "acme", "test", Instant.now().minusSeconds(7200), Instant.now().minusSeconds(60))));
     assertThat(f.get(talos, f.configUrl("/v1/config/" + b + "?token=" + expired)).statusCode()).isEqualTo(403);
     // Still valid now; no longer once the machine is installed.
@@ -182,7 +183,7 @@ class ConfigDeliveryTest {
   void configsThatFailTheTalosSchemaAreRefusedNamingTheProblem() {
     String id = "c0c0c0c0-0000-4000-8000-000000000005";
     f.enroll("acme", id, null);
-    HttpResponse<Buffer> r = EdgeFixture.await(f.admin().putAbs(f.adminUrl("/v1/admin/machines/" + id + "/config"))
+    HttpResponse<Buffer> r = await(f.admin().putAbs(f.adminUrl("/v1/admin/machines/" + id + "/config"))
         .sendBuffer(Buffer.buffer("apiVersion: v1alpha1\nkind: TrustedRootsConfig\nname: x\nbogus: 1\n")));
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.bodyAsString()).contains("schema");
@@ -192,7 +193,7 @@ class ConfigDeliveryTest {
 
   @Test
   void theConfigListenerNeedsNoClientCertificateButTheBootListenerDoes() {
-    Throwable t = EdgeFixture.await(talos.getAbs(f.bootUrl("/v1/boot/c0c0c0c0-0000-4000-8000-000000000001")).send()
+    Throwable t = await(talos.getAbs(f.bootUrl("/v1/boot/c0c0c0c0-0000-4000-8000-000000000001")).send()
         .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())));
     assertThat(t).isNotNull();
   }

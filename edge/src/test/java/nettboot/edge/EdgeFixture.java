@@ -1,5 +1,7 @@
 package nettboot.edge;
 
+import static nettboot.core.testsupport.Futures.await;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -18,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import nettboot.core.pki.EmbeddedCa;
 import nettboot.core.store.ConfigStore;
@@ -89,14 +90,6 @@ public final class EdgeFixture implements AutoCloseable {
 
   public String configUrl(String path) {
     return "https://[::1]:" + server.configPort() + path;
-  }
-
-  public static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("future failed: " + e, e);
-    }
   }
 
   /** Options of a client presenting the given certificate (null: none), trusting the root. */

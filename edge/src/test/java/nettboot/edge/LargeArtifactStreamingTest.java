@@ -1,5 +1,6 @@
 package nettboot.edge;
 
+import static nettboot.core.testsupport.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Promise;
@@ -52,7 +53,7 @@ class LargeArtifactStreamingTest {
 
   @AfterAll
   void stop() {
-    EdgeFixture.await(raw.close());
+    await(raw.close());
     f.close();
   }
 
@@ -92,7 +93,7 @@ class LargeArtifactStreamingTest {
 
   @Test
   void aStalledReaderHoldsAtMostTheInFlightChunksThenGetsEveryByte() throws Exception {
-    NetSocket so = EdgeFixture.await(raw.connect(f.server.bootPort(), "::1"));
+    NetSocket so = await(raw.connect(f.server.bootPort(), "::1"));
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
     Buffer head = Buffer.buffer();
     long[] body = {0};
@@ -118,7 +119,7 @@ class LargeArtifactStreamingTest {
       }
     });
     so.pause();
-    EdgeFixture.await(so.write("GET /v1/artifacts/big HTTP/1.1\r\nhost: boot.test.nett\r\n\r\n"));
+    await(so.write("GET /v1/artifacts/big HTTP/1.1\r\nhost: boot.test.nett\r\n\r\n"));
     // The kernel's socket buffers fill up; then the server must wait, not read the file ahead.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (f.server.metrics().bufferedBytes() == 0 && System.nanoTime() < deadline) {
@@ -128,27 +129,27 @@ class LargeArtifactStreamingTest {
     long held = f.server.metrics().bufferedBytes();
     assertThat(held).isGreaterThan(0).isLessThanOrEqualTo((long) FileBody.MAX_IN_FLIGHT * FileBody.CHUNK);
     so.resume();
-    EdgeFixture.await(complete.future());
+    await(complete.future());
     assertThat(new String(head.getBytes(0, headEnd(head)), StandardCharsets.US_ASCII))
         .startsWith("HTTP/1.1 200").containsIgnoringCase("content-length: " + SIZE);
     assertThat(HexFormat.of().formatHex(sha.digest()))
         .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(blob)));
-    EdgeFixture.await(so.close());
+    await(so.close());
     awaitNothingBuffered();
   }
 
   @Test
   void aClientLeavingMidStreamReleasesTheBuffers() throws Exception {
-    NetSocket so = EdgeFixture.await(raw.connect(f.server.bootPort(), "::1"));
+    NetSocket so = await(raw.connect(f.server.bootPort(), "::1"));
     so.handler(b -> { });
     so.pause();
-    EdgeFixture.await(so.write("GET /v1/artifacts/big HTTP/1.1\r\nhost: boot.test.nett\r\n\r\n"));
+    await(so.write("GET /v1/artifacts/big HTTP/1.1\r\nhost: boot.test.nett\r\n\r\n"));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (f.server.metrics().bufferedBytes() == 0 && System.nanoTime() < deadline) {
       TimeUnit.MILLISECONDS.sleep(20);
     }
     assertThat(f.server.metrics().bufferedBytes()).isGreaterThan(0);
-    EdgeFixture.await(so.close());
+    await(so.close());
     awaitNothingBuffered();
     // The server still serves afterwards.
     assertThat(get("bytes=0-9").body().getBytes()).isEqualTo(Arrays.copyOfRange(blob, 0, 10));
@@ -165,7 +166,7 @@ class LargeArtifactStreamingTest {
       all.add(many.getAbs(f.bootUrl("/v1/artifacts/big"))
           .putHeader("range", "bytes=" + from + "-" + (from + (1 << 20) - 1)).send());
     }
-    EdgeFixture.await(io.vertx.core.Future.all(all));
+    await(io.vertx.core.Future.all(all));
     for (int i = 0; i < clients; i++) {
       int from = (int) ((long) i * 100_003 % (SIZE - (1 << 20)));
       HttpResponse<Buffer> r = all.get(i).result();
@@ -181,10 +182,10 @@ class LargeArtifactStreamingTest {
     // Enough stalled whole-file downloads to hold every chunk of every loop.
     List<NetSocket> stalled = new java.util.ArrayList<>();
     for (int i = 0; i < 2 * ChunkBudget.CHUNKS_PER_LOOP; i++) {
-      NetSocket so = EdgeFixture.await(raw.connect(f.server.bootPort(), "::1"));
+      NetSocket so = await(raw.connect(f.server.bootPort(), "::1"));
       so.handler(b -> { });
       so.pause();
-      EdgeFixture.await(so.write("GET /v1/artifacts/big HTTP/1.1\r\nhost: boot.test.nett\r\n\r\n"));
+      await(so.write("GET /v1/artifacts/big HTTP/1.1\r\nhost: boot.test.nett\r\n\r\n"));
       stalled.add(so);
     }
     try {
@@ -196,7 +197,7 @@ class LargeArtifactStreamingTest {
       assertThat(seconds).as("a good client waited behind stalled ones").isLessThan(15);
     } finally {
       for (NetSocket so : stalled) {
-        EdgeFixture.await(so.close());
+        await(so.close());
       }
     }
     awaitNothingBuffered();

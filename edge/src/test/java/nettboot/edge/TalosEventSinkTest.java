@@ -1,5 +1,6 @@
 package nettboot.edge;
 
+import static nettboot.core.testsupport.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.buffer.Buffer;
@@ -61,7 +62,7 @@ class TalosEventSinkTest {
   @AfterEach
   void revokeTokens() {
     for (String id : machinesOfThisTest) {
-      EdgeFixture.await(f.configs.revokeTokens(key(id)));
+      await(f.configs.revokeTokens(key(id)));
     }
     machinesOfThisTest.clear();
   }

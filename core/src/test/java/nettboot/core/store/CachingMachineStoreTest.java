@@ -1,5 +1,6 @@
 package nettboot.core.store;
 
+import static nettboot.core.testsupport.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
@@ -10,7 +11,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import nettboot.core.error.ConflictException;
 import nettboot.core.machine.Enrollment;
@@ -34,10 +34,6 @@ class CachingMachineStoreTest {
   MachineStore other;
   CachingMachineStore cache;
   final AtomicLong nanos = new AtomicLong(1_000_000_000L);
-
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-  }
 
   @BeforeEach
   void open() throws Exception {

@@ -1,6 +1,7 @@
 package nettboot.core.store;
 
-import static java.util.concurrent.TimeUnit.SECONDS;
+import static nettboot.core.testsupport.Futures.await;
+import static nettboot.core.testsupport.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -16,7 +17,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import nettboot.core.error.ConflictException;
 import nettboot.core.error.IllegalTransitionException;
@@ -530,24 +530,6 @@ abstract class MachineStoreContract {
       out.add(i);
     }
     return out;
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(60, SECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof Exception x ? x : e;
-    }
-  }
-
-  /** The failure cause of {@code f}, exactly as the store produced it. */
-  static Throwable failure(Future<?> f) throws Exception {
-    try {
-      Object value = f.toCompletionStage().toCompletableFuture().get(60, SECONDS);
-      return fail("expected a failure, got " + value);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    }
   }
 
   static Enrollment enrollment(String tenant, MachineId.Uuid uuid, List<MachineId.Mac> macs) {

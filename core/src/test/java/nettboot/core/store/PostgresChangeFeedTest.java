@@ -1,5 +1,6 @@
 package nettboot.core.store;
 
+import static nettboot.core.testsupport.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
@@ -31,10 +32,6 @@ class PostgresChangeFeedTest {
   MachineStore b;
   CachingMachineStore cacheA;
   ChangeFeed feed;
-
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-  }
 
   @BeforeEach
   void open() throws Exception {

@@ -1,5 +1,7 @@
 package nettboot.core.store;
 
+import static nettboot.core.testsupport.Futures.await;
+import static nettboot.core.testsupport.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;

@@ -1,5 +1,7 @@
 package nettboot.core.store;
 
+import static nettboot.core.testsupport.Futures.await;
+import static nettboot.core.testsupport.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
@@ -10,8 +12,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import nettboot.core.error.ConflictException;
 import nettboot.core.error.InvalidInputException;
 import nettboot.core.fabric.Ipv6Prefix;
@@ -125,16 +125,4 @@ abstract class PrefixAllocatorContract {
     assertThat(await(allocator.find(pool, "node-99"))).isEqualTo(Optional.empty());
   }
 
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-  }
-
-  static Throwable failure(Future<?> f) throws Exception {
-    try {
-      await(f);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    }
-    throw new AssertionError("expected a failure");
-  }
 }

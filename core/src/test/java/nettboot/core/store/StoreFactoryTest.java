@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.util.List;
 import nettboot.core.error.InvalidInputException;
 import nettboot.core.error.UnavailableException;
+import nettboot.core.testsupport.Futures;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -51,22 +52,22 @@ class StoreFactoryTest {
     Vertx vertx = Vertx.vertx();
     try (Stores stores = StoreFactory.postgres(vertx,
         "postgresql://nb:s3cret@127.0.0.1:" + port + "/inv")) {
-      Throwable e = MachineStoreContract.failure(stores.machines().ping());
+      Throwable e = Futures.failure(stores.machines().ping());
       assertThat(e).isInstanceOf(UnavailableException.class);
       assertThat(e.getMessage()).doesNotContain("s3cret");
-      assertThat(MachineStoreContract.failure(stores.migrate()))
+      assertThat(Futures.failure(stores.migrate()))
           .isInstanceOf(UnavailableException.class);
       // every part translates its failures the same way: one line, the operation named
       for (Throwable part : List.of(
-          MachineStoreContract.failure(stores.configs().token("0".repeat(64))),
-          MachineStoreContract.failure(stores.prefixes().list("pool")),
-          MachineStoreContract.failure(stores.machines().profiles(java.util.Optional.empty())))) {
+          Futures.failure(stores.configs().token("0".repeat(64))),
+          Futures.failure(stores.prefixes().list("pool")),
+          Futures.failure(stores.machines().profiles(java.util.Optional.empty())))) {
         assertThat(part).isInstanceOf(UnavailableException.class);
         assertThat(part.getMessage()).startsWith("inventory database (postgres) failed during ")
             .doesNotContain("s3cret").doesNotContain("\n");
       }
     } finally {
-      MachineStoreContract.await(vertx.close());
+      Futures.await(vertx.close());
     }
   }
 }

@@ -1,5 +1,7 @@
 package nettboot.core.testsupport;
 
+import static nettboot.core.testsupport.Futures.await;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.lang.reflect.InvocationHandler;
@@ -11,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import nettboot.core.error.ConflictException;
 import nettboot.core.machine.BootProfile;
@@ -40,28 +41,6 @@ public final class ServiceStores implements AutoCloseable {
     await(stores.migrate());
     this.machines = stores.machines();
     this.configs = stores.configs();
-  }
-
-  public static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new AssertionError("future failed: " + e.getCause(), e.getCause());
-    } catch (Exception e) {
-      throw new AssertionError("future did not complete: " + e, e);
-    }
-  }
-
-  /** The failure of a future that must fail. */
-  public static Throwable failure(Future<?> f) {
-    try {
-      f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
-      return e.getCause();
-    } catch (Exception e) {
-      throw new AssertionError("future did not complete: " + e, e);
-    }
-    throw new AssertionError("expected the future to fail");
   }
 
   /** Uploads the two artifacts and stores a profile of {@code tenant} named {@code name}. */

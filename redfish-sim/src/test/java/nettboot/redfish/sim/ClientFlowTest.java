@@ -1,5 +1,6 @@
 package nettboot.redfish.sim;
 
+import static nettboot.core.testsupport.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -75,7 +76,7 @@ class ClientFlowTest {
     SimSnapshot after = h.awaitBoot(bmc);
     while (after.boots().size() < 2 && System.nanoTime() < deadline) {
       Thread.sleep(50);
-      after = SimHarness.await(bmc.snapshot());
+      after = await(bmc.snapshot());
     }
     assertThat(after.boots()).hasSize(2);
     assertThat(after.boots().get(1).image()).isEqualTo(second);

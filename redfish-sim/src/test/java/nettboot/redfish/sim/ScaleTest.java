@@ -1,5 +1,6 @@
 package nettboot.redfish.sim;
 
+import static nettboot.core.testsupport.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -35,7 +36,7 @@ class ScaleTest {
       }
       AtomicInteger done = new AtomicInteger();
       long start = System.nanoTime();
-      List<ProvisionReport> reports = SimHarness.await(new FleetProvisioner(
+      List<ProvisionReport> reports = await(new FleetProvisioner(
           new ProvisioningFlow(h.vertx, SimHarness.fastOptions().withRequestTimeout(Duration.ofSeconds(20))))
           .provision(jobs, BMCS, Mode.FULL, r -> done.incrementAndGet()));
       Duration wall = Duration.ofNanos(System.nanoTime() - start);
@@ -49,7 +50,7 @@ class ScaleTest {
       assertThat(failed).isZero();
       assertThat(wall).as("generous bound on 2 cores").isLessThan(Duration.ofMinutes(3));
       for (SimulatedBmc b : bmcs) {
-        assertThat(SimHarness.await(b.snapshot()).downloadedBytes()).isEqualTo(SimHarness.ISO_BYTES);
+        assertThat(await(b.snapshot()).downloadedBytes()).isEqualTo(SimHarness.ISO_BYTES);
       }
     }
   }

@@ -1,5 +1,6 @@
 package nettboot.redfish.sim;
 
+import static nettboot.core.testsupport.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,17 +23,17 @@ class SimBehaviourTest {
       WebClient c = WebClient.create(h.vertx, new WebClientOptions().setTrustAll(true).setVerifyHost(false));
       SimulatedBmc ilo = h.startOne(h.settings("ilo"));
       SimulatedBmc generic = h.startOne(h.settings("generic"));
-      HttpResponse<Buffer> r = SimHarness.await(c.postAbs(ilo.url() + "/redfish/v1/Managers/1/VirtualMedia/2/Actions/"
+      HttpResponse<Buffer> r = await(c.postAbs(ilo.url() + "/redfish/v1/Managers/1/VirtualMedia/2/Actions/"
           + "VirtualMedia.EjectMedia").basicAuthentication(SimHarness.USER, h.password).send());
       assertThat(r.statusCode()).isEqualTo(400);
       assertThat(r.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("Base.1.15.MalformedJSON");
-      HttpResponse<Buffer> ok = SimHarness.await(c.postAbs(ilo.url() + "/redfish/v1/Managers/1/VirtualMedia/2/Actions/"
+      HttpResponse<Buffer> ok = await(c.postAbs(ilo.url() + "/redfish/v1/Managers/1/VirtualMedia/2/Actions/"
           + "VirtualMedia.EjectMedia").basicAuthentication(SimHarness.USER, h.password).sendJsonObject(new JsonObject()));
       assertThat(ok.statusCode()).isEqualTo(204);
-      HttpResponse<Buffer> g = SimHarness.await(c.postAbs(generic.url() + "/redfish/v1/Managers/BMC/VirtualMedia/Cd/"
+      HttpResponse<Buffer> g = await(c.postAbs(generic.url() + "/redfish/v1/Managers/BMC/VirtualMedia/Cd/"
           + "Actions/VirtualMedia.EjectMedia").basicAuthentication(SimHarness.USER, h.password).send());
       assertThat(g.statusCode()).isEqualTo(204);
-      HttpResponse<Buffer> anon = SimHarness.await(c.getAbs(generic.url() + "/redfish/v1/Systems").send());
+      HttpResponse<Buffer> anon = await(c.getAbs(generic.url() + "/redfish/v1/Systems").send());
       assertThat(anon.statusCode()).as("only the service root is public").isEqualTo(401);
     }
   }
@@ -43,21 +44,21 @@ class SimBehaviourTest {
       WebClient c = WebClient.create(h.vertx, new WebClientOptions().setTrustAll(true).setVerifyHost(false));
       SimulatedBmc b = h.startOne(h.settings("supermicro"));
       String sys = b.url() + "/redfish/v1/Systems/1";
-      String etag = SimHarness.await(c.getAbs(sys).basicAuthentication(SimHarness.USER, h.password).send())
+      String etag = await(c.getAbs(sys).basicAuthentication(SimHarness.USER, h.password).send())
           .getHeader("ETag");
       JsonObject cd = new JsonObject().put("Boot", new JsonObject().put("BootSourceOverrideTarget", "Cd"));
-      HttpResponse<Buffer> notAllowed = SimHarness.await(c.patchAbs(sys).basicAuthentication(SimHarness.USER, h.password)
+      HttpResponse<Buffer> notAllowed = await(c.patchAbs(sys).basicAuthentication(SimHarness.USER, h.password)
           .putHeader("If-Match", etag).sendJsonObject(cd));
       assertThat(notAllowed.statusCode()).isEqualTo(400);
       assertThat(notAllowed.bodyAsString()).contains("PropertyValueNotInList").contains("BootSourceOverrideTarget");
       JsonObject usbCd = new JsonObject().put("Boot", new JsonObject().put("BootSourceOverrideTarget", "UsbCd")
           .put("BootSourceOverrideEnabled", "Once"));
-      assertThat(SimHarness.await(c.patchAbs(sys).basicAuthentication(SimHarness.USER, h.password)
+      assertThat(await(c.patchAbs(sys).basicAuthentication(SimHarness.USER, h.password)
           .putHeader("If-Match", "\"sys-0\"").sendJsonObject(usbCd)).statusCode()).isEqualTo(412);
-      assertThat(SimHarness.await(c.patchAbs(sys).basicAuthentication(SimHarness.USER, h.password)
+      assertThat(await(c.patchAbs(sys).basicAuthentication(SimHarness.USER, h.password)
           .putHeader("If-Match", etag).sendJsonObject(usbCd)).statusCode()).isEqualTo(204);
       // a restart boots once from UsbCd (nothing inserted: the disk) and uses up the Once override
-      SimHarness.await(c.postAbs(sys + "/Actions/ComputerSystem.Reset").basicAuthentication(SimHarness.USER, h.password)
+      await(c.postAbs(sys + "/Actions/ComputerSystem.Reset").basicAuthentication(SimHarness.USER, h.password)
           .sendJsonObject(new JsonObject().put("ResetType", "ForceRestart")));
       SimSnapshot s;
       try {

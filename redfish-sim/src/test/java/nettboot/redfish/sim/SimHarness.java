@@ -1,5 +1,7 @@
 package nettboot.redfish.sim;
 
+import static nettboot.core.testsupport.Futures.await;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -122,14 +124,6 @@ final class SimHarness implements AutoCloseable {
       Thread.sleep(50);
     }
     return await(bmc.snapshot());
-  }
-
-  static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override
