@@ -1,5 +1,6 @@
 package nettboot.edge;
 
+import static nettboot.core.testsupport.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.buffer.Buffer;
@@ -36,7 +37,7 @@ class AdminInputTest {
   }
 
   private HttpResponse<Buffer> raw(HttpMethod m, String path, String body) {
-    return EdgeFixture.await(f.admin().requestAbs(m, f.adminUrl(path))
+    return await(f.admin().requestAbs(m, f.adminUrl(path))
         .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(body)));
   }
 
@@ -55,7 +56,7 @@ class AdminInputTest {
       refused(raw(HttpMethod.PUT, path, "{\"state\":\"Maintenance\",\"expectedVersion\":" + v + "}"),
           "expectedVersion");
     }
-    HttpResponse<Buffer> badIfMatch = EdgeFixture.await(f.admin().requestAbs(HttpMethod.PUT, f.adminUrl(path))
+    HttpResponse<Buffer> badIfMatch = await(f.admin().requestAbs(HttpMethod.PUT, f.adminUrl(path))
         .putHeader("if-match", "\"-1\"").sendBuffer(Buffer.buffer("{\"state\":\"Maintenance\"}")));
     refused(badIfMatch, "If-Match");
     JsonObject m = f.adminJson(HttpMethod.GET, "/v1/admin/machines/" + ID, null).bodyAsJsonObject();

@@ -1,5 +1,6 @@
 package nettboot.edge;
 
+import static nettboot.core.testsupport.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -57,7 +58,7 @@ class ArtifactDiskFullTest {
   }
 
   private HttpResponse<Buffer> upload(String name, byte[] bytes) {
-    return EdgeFixture.await(f.admin().putAbs(f.adminUrl("/v1/admin/artifacts/" + name))
+    return await(f.admin().putAbs(f.adminUrl("/v1/admin/artifacts/" + name))
         .putHeader("content-type", "application/octet-stream").sendBuffer(Buffer.buffer(bytes)));
   }
 

@@ -1,7 +1,7 @@
 package nettboot.core.delivery;
 
-import static nettboot.core.testsupport.ServiceStores.await;
-import static nettboot.core.testsupport.ServiceStores.failure;
+import static nettboot.core.testsupport.Futures.await;
+import static nettboot.core.testsupport.Futures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;

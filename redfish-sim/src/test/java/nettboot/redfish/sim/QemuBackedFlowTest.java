@@ -1,5 +1,6 @@
 package nettboot.redfish.sim;
 
+import static nettboot.core.testsupport.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -83,7 +84,7 @@ class QemuBackedFlowTest {
   void genericBmcBootsTheInsertedIsoFromItsCdAndChangesMediaWhileRunning() throws Exception {
     QemuVm vm = machine("generic-0");
     SimulatedBmc bmc = h.start(List.of(new BmcSpec(h.settings("generic"), vm))).bmcs().get(0);
-    assertThat(SimHarness.await(bmc.snapshot()).powerState()).as("a VM is off until powered on").isEqualTo("Off");
+    assertThat(await(bmc.snapshot()).powerState()).as("a VM is off until powered on").isEqualTo("Off");
     assertThat(vm.running()).isFalse();
 
     String url = h.mediaUrl("cd", false);
@@ -96,7 +97,7 @@ class QemuBackedFlowTest {
     assertCdFirst(vm);
     assertThat(Files.size(vm.spec().media())).as("the BMC downloaded the ISO into the machine directory")
         .isEqualTo(Files.size(tmp.resolve("cd.iso")));
-    assertThat(SimHarness.await(bmc.snapshot()).powerState()).isEqualTo("On");
+    assertThat(await(bmc.snapshot()).powerState()).isEqualTo("On");
 
     // provisioning again while it runs: eject and insert reach the running VM over QMP, then ForceRestart
     long pid = vm.pid();
@@ -143,7 +144,7 @@ class QemuBackedFlowTest {
     assertThat(serial).contains(CD_MARKER, DISK_MARKER, "power-on 1 ", "power-on 2 ");
     assertThat(serial.indexOf(CD_MARKER)).isLessThan(serial.indexOf("power-on 2 "));
     assertThat(vm.consoleSinceLastStart()).contains(DISK_MARKER).doesNotContain(CD_MARKER);
-    assertThat(SimHarness.await(bmc.snapshot()).boots()).extracting(BootRecord::device).containsExactly("Cd", "Hdd");
+    assertThat(await(bmc.snapshot()).boots()).extracting(BootRecord::device).containsExactly("Cd", "Hdd");
     assertThat(vm.running()).isFalse();
   }
 
@@ -159,7 +160,7 @@ class QemuBackedFlowTest {
     awaitConsole(vm, CD_MARKER);
     System.out.printf("xcc: provisioned, CD marker %d ms after the flow%n", ms(t0));
     assertCdFirst(vm);
-    SimSnapshot s = SimHarness.await(bmc.snapshot());
+    SimSnapshot s = await(bmc.snapshot());
     assertThat(s.powerState()).isEqualTo("On");
     assertThat(s.bootEnabled()).as("Once was used up by that power-on").isEqualTo("Disabled");
 
@@ -175,7 +176,7 @@ class QemuBackedFlowTest {
     // the disk's program powers the VM off: PowerState follows the process
     awaitPowerState(bmc, "Off");
     assertThat(vm.running()).isFalse();
-    assertThat(SimHarness.await(bmc.snapshot()).boots()).extracting(BootRecord::device).containsExactly("Cd", "Hdd");
+    assertThat(await(bmc.snapshot()).boots()).extracting(BootRecord::device).containsExactly("Cd", "Hdd");
   }
 
   // ---- helpers ----
@@ -193,7 +194,7 @@ class QemuBackedFlowTest {
     redfish(bmc, "POST", systemUri(bmc) + "/Actions/ComputerSystem.Reset", new JsonObject().put("ResetType", "ForceOff"));
     assertThat(vm.running()).isFalse();
     assertThat(ProcessHandle.of(pid)).as("no QEMU process after ForceOff").isEmpty();
-    assertThat(SimHarness.await(bmc.snapshot()).powerState()).isEqualTo("Off");
+    assertThat(await(bmc.snapshot()).powerState()).isEqualTo("Off");
   }
 
   /** The file in the running VM's CD drive (QMP query-block), or null when it is empty. */
@@ -223,12 +224,12 @@ class QemuBackedFlowTest {
   private static void awaitPowerState(SimulatedBmc bmc, String want) throws InterruptedException {
     long end = System.nanoTime() + BOOT_DEADLINE.toNanos();
     while (System.nanoTime() < end) {
-      if (SimHarness.await(bmc.snapshot()).powerState().equals(want)) {
+      if (await(bmc.snapshot()).powerState().equals(want)) {
         return;
       }
       TimeUnit.MILLISECONDS.sleep(200);
     }
-    throw new AssertionError("PowerState not " + want + ": " + SimHarness.await(bmc.snapshot()));
+    throw new AssertionError("PowerState not " + want + ": " + await(bmc.snapshot()));
   }
 
   private static String tail(String s) {
@@ -251,7 +252,7 @@ class QemuBackedFlowTest {
     try {
       var req = c.requestAbs(io.vertx.core.http.HttpMethod.valueOf(method), bmc.url() + path)
           .basicAuthentication(SimHarness.USER, h.password).timeout(60_000);
-      var resp = SimHarness.await(body == null ? req.send() : req.sendJsonObject(body));
+      var resp = await(body == null ? req.send() : req.sendJsonObject(body));
       assertThat(resp.statusCode()).as(method + " " + path + ": " + resp.bodyAsString()).isBetween(200, 299);
       return resp.body() == null || resp.body().length() == 0 ? new JsonObject() : resp.bodyAsJsonObject();
     } finally {
