@@ -1,5 +1,6 @@
 package nettboot.edge;
 
+import static nettboot.core.testsupport.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -57,11 +58,11 @@ class DeletedDatabaseTest {
       assertThat(data.resolve(StoreFactory.SQLITE_FILE)).doesNotExist();
 
       try (Stores fresh = StoreFactory.sqlite(vertx, data, true)) {
-        EdgeFixture.await(fresh.migrate());
-        assertThat(EdgeFixture.await(fresh.machines().find(MachineId.parse(MACHINE)))).isEmpty();
+        await(fresh.migrate());
+        assertThat(await(fresh.machines().find(MachineId.parse(MACHINE)))).isEmpty();
       }
     } finally {
-      EdgeFixture.await(vertx.close());
+      await(vertx.close());
     }
   }
 
