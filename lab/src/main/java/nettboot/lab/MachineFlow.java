@@ -107,38 +107,22 @@ public final class MachineFlow {
       specs.put(name, spec);
 
       phase = "netboot";
-      try (Vm vm = Vm.start(spec, accel, dir.resolve("serial-1-install.log"), null)) {
-        Vm.Seen seen = vm.await(NETBOOT_DEADLINE, GuestPayload.KERNEL_UP, LocalDisk.LOCAL_DISK_MARKER);
-        if (seen == null || !seen.marker().equals(GuestPayload.KERNEL_UP)) {
-          return failed(name, phase, seen == null ? "no netboot within " + NETBOOT_DEADLINE.toSeconds() + " s"
-              : "booted its disk instead", vm.serialLog, t0);
-        }
-        step(name, "netbooted from [" + lab.topology.anycast() + "] (" + secs(seen.elapsed()) + " s after power-on)", t0);
+      Path installLog = dir.resolve("serial-1-install.log");
+      try (Vm vm = Vm.start(spec, accel, installLog, null)) {
+        Duration netbooted = awaitNetboot(vm);
+        step(name, "netbooted from [" + lab.topology.anycast() + "] (" + secs(netbooted) + " s after power-on)", t0);
         phase = "install";
-        if (!vm.console().contains(GuestPayload.TALOS_REPORTED)) {
-          vm.await(Duration.ofSeconds(60), GuestPayload.TALOS_REPORTED, GuestPayload.TALOS_FAILED);
-        }
-        if (!vm.console().contains(GuestPayload.TALOS_REPORTED)) {
-          return failed(name, phase, "the installer stand-in did not report its install", vm.serialLog, t0);
-        }
-        vm.awaitPowerOff(Duration.ofSeconds(30));
+        awaitInstallReport(vm);
       }
-      String state = awaitState(uuid, "Active", Duration.ofSeconds(30));
-      if (!state.equals("Active")) {
-        return failed(name, phase, "state " + state + " after the install events", dir.resolve("serial-1-install.log"), t0);
-      }
+      awaitActive(uuid, installLog);
       step(name, "Active (install events from Talos's sink); reset", t0);
 
       phase = "disk boot";
-      try (Vm vm = Vm.start(spec, accel, dir.resolve("serial-2-disk.log"), null)) {
-        Vm.Seen seen = vm.await(DISK_DEADLINE, LocalDisk.LOCAL_DISK_MARKER, GuestPayload.KERNEL_UP);
-        if (seen == null || !seen.marker().equals(LocalDisk.LOCAL_DISK_MARKER)) {
-          return failed(name, phase, seen == null ? "no disk boot within " + DISK_DEADLINE.toSeconds() + " s"
-              : "netbooted again", vm.serialLog, t0);
-        }
-        step(name, "booted its disk with the ISO still inserted (" + secs(seen.elapsed()) + " s after reset)", t0);
-      }
+      Duration diskBoot = diskBoot(spec, dir.resolve("serial-2-disk.log"));
+      step(name, "booted its disk with the ISO still inserted (" + secs(diskBoot) + " s after reset)", t0);
       return new Row(name, "-", "CD", "Active", (System.nanoTime() - t0) / 1e9, null);
+    } catch (PhaseFailure f) {
+      return failed(name, phase, f.getMessage(), f.serial, t0);
     } catch (IOException | RuntimeException e) {
       return new Row(name, "-", "CD", "?", (System.nanoTime() - t0) / 1e9, phase + ": " + e.getMessage());
     }
@@ -161,42 +145,80 @@ public final class MachineFlow {
       step(name, "Reprovision; reset", t0);
       phase = "wipe boot";
       try (Vm vm = Vm.start(spec, accel, dir.resolve("serial-3-wipe.log"), null)) {
-        Vm.Seen seen = vm.await(NETBOOT_DEADLINE, GuestPayload.KERNEL_UP, LocalDisk.LOCAL_DISK_MARKER);
-        if (seen == null || !seen.marker().equals(GuestPayload.KERNEL_UP)
-            || !vm.console().contains("talos.experimental.wipe=system")) {
-          return failed(name, phase, "no wipe netboot", vm.serialLog, t0);
+        Duration netbooted = awaitNetboot(vm);
+        if (!vm.console().contains("talos.experimental.wipe=system")) {
+          throw new PhaseFailure("no wipe netboot", vm.serialLog);
         }
         vm.awaitPowerOff(Duration.ofSeconds(30));
-        step(name, "wipe netboot (" + secs(seen.elapsed()) + " s after reset); reset", t0);
+        step(name, "wipe netboot (" + secs(netbooted) + " s after reset); reset", t0);
       }
       phase = "install boot";
-      try (Vm vm = Vm.start(spec, accel, dir.resolve("serial-4-install.log"), null)) {
-        Vm.Seen seen = vm.await(NETBOOT_DEADLINE, GuestPayload.KERNEL_UP, LocalDisk.LOCAL_DISK_MARKER);
-        if (seen == null || !seen.marker().equals(GuestPayload.KERNEL_UP)) {
-          return failed(name, phase, "no install netboot", vm.serialLog, t0);
-        }
-        vm.await(Duration.ofSeconds(60), GuestPayload.TALOS_REPORTED, GuestPayload.TALOS_FAILED);
-        if (!vm.console().contains(GuestPayload.TALOS_REPORTED)) {
-          return failed(name, phase, "the installer stand-in did not report its install", vm.serialLog, t0);
-        }
-        vm.awaitPowerOff(Duration.ofSeconds(30));
+      Path installLog = dir.resolve("serial-4-install.log");
+      try (Vm vm = Vm.start(spec, accel, installLog, null)) {
+        awaitNetboot(vm);
+        awaitInstallReport(vm);
       }
-      String state = awaitState(uuid, "Active", Duration.ofSeconds(30));
-      if (!state.equals("Active")) {
-        return failed(name, phase, "state " + state + " after the install events", dir.resolve("serial-4-install.log"), t0);
-      }
+      awaitActive(uuid, installLog);
       step(name, "Active again; reset", t0);
       phase = "disk boot";
-      try (Vm vm = Vm.start(spec, accel, dir.resolve("serial-5-disk.log"), null)) {
-        Vm.Seen seen = vm.await(DISK_DEADLINE, LocalDisk.LOCAL_DISK_MARKER, GuestPayload.KERNEL_UP);
-        if (seen == null || !seen.marker().equals(LocalDisk.LOCAL_DISK_MARKER)) {
-          return failed(name, phase, "no disk boot", vm.serialLog, t0);
-        }
-        step(name, "booted its disk with the ISO still inserted", t0);
-      }
+      diskBoot(spec, dir.resolve("serial-5-disk.log"));
+      step(name, "booted its disk with the ISO still inserted", t0);
       return new Row(name, "-", "CD", "Active", (System.nanoTime() - t0) / 1e9, null);
+    } catch (PhaseFailure f) {
+      return failed(name, phase, f.getMessage(), f.serial, t0);
     } catch (RuntimeException e) {
       return new Row(name, "-", "CD", "?", (System.nanoTime() - t0) / 1e9, phase + ": " + e.getMessage());
+    }
+  }
+
+  /** A boot phase that did not reach its marker: what happened and the serial log that shows it. */
+  private static final class PhaseFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+    final transient Path serial;
+
+    PhaseFailure(String what, Path serial) {
+      super(what, null, false, false);
+      this.serial = serial;
+    }
+  }
+
+  /** Waits for the netbooted kernel; a disk boot or silence instead is a failure. */
+  private static Duration awaitNetboot(Vm vm) throws PhaseFailure {
+    Vm.Seen seen = vm.await(NETBOOT_DEADLINE, GuestPayload.KERNEL_UP, LocalDisk.LOCAL_DISK_MARKER);
+    if (seen == null || !seen.marker().equals(GuestPayload.KERNEL_UP)) {
+      throw new PhaseFailure(seen == null ? "no netboot within " + NETBOOT_DEADLINE.toSeconds() + " s"
+          : "booted its disk instead", vm.serialLog);
+    }
+    return seen.elapsed();
+  }
+
+  /** Waits for the installer stand-in to report its install events, then for the guest's power-off. */
+  private static void awaitInstallReport(Vm vm) throws PhaseFailure {
+    if (!vm.console().contains(GuestPayload.TALOS_REPORTED)) {
+      vm.await(Duration.ofSeconds(60), GuestPayload.TALOS_REPORTED, GuestPayload.TALOS_FAILED);
+    }
+    if (!vm.console().contains(GuestPayload.TALOS_REPORTED)) {
+      throw new PhaseFailure("the installer stand-in did not report its install", vm.serialLog);
+    }
+    vm.awaitPowerOff(Duration.ofSeconds(30));
+  }
+
+  /** Powers the machine on again and waits for its local disk's marker (the ISO still inserted). */
+  private Duration diskBoot(Vm.Spec spec, Path serial) throws PhaseFailure {
+    try (Vm vm = Vm.start(spec, accel, serial, null)) {
+      Vm.Seen seen = vm.await(DISK_DEADLINE, LocalDisk.LOCAL_DISK_MARKER, GuestPayload.KERNEL_UP);
+      if (seen == null || !seen.marker().equals(LocalDisk.LOCAL_DISK_MARKER)) {
+        throw new PhaseFailure(seen == null ? "no disk boot within " + DISK_DEADLINE.toSeconds() + " s"
+            : "netbooted again", vm.serialLog);
+      }
+      return seen.elapsed();
+    }
+  }
+
+  private void awaitActive(String uuid, Path serial) throws PhaseFailure {
+    String state = awaitState(uuid, "Active", Duration.ofSeconds(30));
+    if (!state.equals("Active")) {
+      throw new PhaseFailure("state " + state + " after the install events", serial);
     }
   }
 
