@@ -52,7 +52,7 @@ class FabricNetbootE2ETest {
     String name = "e" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
     Topology t = Topology.of(name, NodesFile.read(Payload.repo().resolve("examples/lab-nodes.yaml")), 2, ANYCAST);
     lab = FabricLab.build(t, logs, System.out::println);
-    lab.startServer(Sh.javaCommand("nettboot.cli.Main"));
+    lab.startServer(ChildJava.command("nettboot.cli.Main"));
     flow = new MachineFlow(lab, Payload.repo(), System.out::println);
     flow.prepare();
   }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import nettboot.lab.Sh;
 
 /** FAT disk images and El Torito ISOs made with mtools, dosfstools and xorriso. */
 final class Images {

@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import nettboot.core.pki.EmbeddedCa;
+import nettboot.lab.Sh;
 
 /**
  * An RA-only IPv6 segment made of two network namespaces, created per test run and always torn
@@ -140,7 +141,7 @@ final class Ipv6Lab implements AutoCloseable {
     Path data = dir.resolve("data");
     Files.createDirectories(data);
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", torNs));
-    cmd.addAll(Sh.javaCommand("nettboot.cli.Main"));
+    cmd.addAll(ChildJava.command("nettboot.cli.Main"));
     cmd.addAll(List.of("serve", "--pki", ca.dir().toString(), "--data", data.toString(),
         "--boot-listen", "[" + SERVER + "]:443", "--config-listen", "[" + SERVER + "]:8443",
         "--admin-listen", "[::1]:" + ADMIN_PORT, "--ops-listen", "[::1]:9090", "--event-loops", "1"));
@@ -150,7 +151,7 @@ final class Ipv6Lab implements AutoCloseable {
 
   private void startSilentListener() throws Exception {
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", torNs));
-    cmd.addAll(Sh.javaCommand(SilentListener.class.getName()));
+    cmd.addAll(ChildJava.command(SilentListener.class.getName()));
     cmd.addAll(List.of(HUNG, "443"));
     silent = new Child("silent-listener", logDir.resolve("silent-listener.log"), cmd);
     silent.await(l -> l.startsWith("listening"), Duration.ofSeconds(60));

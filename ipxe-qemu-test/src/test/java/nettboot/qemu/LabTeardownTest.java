@@ -28,7 +28,7 @@ class LabTeardownTest {
       String name = "d" + HexFormat.of().toHexDigits((short) ThreadLocalRandom.current().nextInt());
       Path dir = Path.of(System.getProperty("nettboot.e2eLogs", "target/e2e-logs")).toAbsolutePath()
           .resolveSibling("lab-teardown-" + name);
-      List<String> cmd = new ArrayList<>(Sh.javaCommand("nettboot.cli.Main"));
+      List<String> cmd = new ArrayList<>(ChildJava.command("nettboot.cli.Main"));
       cmd.addAll(List.of("lab", "up", "--name", name, "--dir", dir.toString(), "--machines", "1",
           "--nodes", Payload.repo().resolve("examples/lab-nodes.yaml").toString()));
       Path log = dir.resolveSibling("lab-teardown-" + name + ".log");

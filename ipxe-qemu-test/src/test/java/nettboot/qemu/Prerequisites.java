@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import nettboot.lab.Sh;
 
 /**
  * What the end-to-end tests need from the machine. Missing pieces FAIL the tests with

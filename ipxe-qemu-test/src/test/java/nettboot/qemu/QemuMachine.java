@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import nettboot.lab.Sh;
 
 /**
  * One UEFI machine: qemu-system-x86_64 (KVM when it really works, TCG otherwise) with OVMF 4M

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import nettboot.core.pki.EmbeddedCa;
 import nettboot.core.talos.NodesFile;
 import nettboot.lab.FabricLab;
+import nettboot.lab.Sh;
 import nettboot.lab.Teardown;
 import nettboot.lab.Topology;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class RoutedFabricTest {
     Topology.Nic viaB = m.nics().get(1);
     String uuid = m.node().uuid().orElseThrow().value();
     try (FabricLab lab = FabricLab.build(t, dir, System.out::println)) {
-      lab.startServer(Sh.javaCommand("nettboot.cli.Main"));
+      lab.startServer(ChildJava.command("nettboot.cli.Main"));
       for (String ns : t.namespaces().subList(0, 3)) {
         String summary = lab.vtysh(ns, "show bgp summary");
         System.out.println("--- " + ns + ": vtysh -c 'show bgp summary'\n" + summary);

@@ -47,9 +47,14 @@ public final class Sh {
     }
   }
 
-  /** Runs the command, requires exit 0, returns its output. */
+  /** Runs the command, requires exit 0, returns its output (60 s deadline). */
   public static String run(String... cmd) {
-    Result r = exec(Duration.ofSeconds(60), List.of(cmd));
+    return run(Duration.ofSeconds(60), cmd);
+  }
+
+  /** Runs the command within {@code timeout}, requires exit 0, returns its output. */
+  public static String run(Duration timeout, String... cmd) {
+    Result r = exec(timeout, List.of(cmd));
     if (r.exit() != 0) {
       throw new UnavailableException("exit " + r.exit() + ": " + String.join(" ", cmd) + ": "
           + r.output().strip(), null);
