@@ -121,10 +121,11 @@ class ConfigDeliveryTest {
     assertThat(f.get(talos, f.configUrl("/v1/config/" + a + "?token=short")).statusCode()).isEqualTo(403);
     assertThat(f.get(talos, f.configUrl("/v1/config/" + a)).statusCode()).isEqualTo(403);
     // An expired token (B has booted never, so this is its only token).
-    String machineKey = f.adminJson(HttpMethod.GET, "/v1/admin/machines/" + b, null).bodyAsJsonObject().getString("key");
+    io.vertx.core.json.JsonObject machineB = f.adminJson(HttpMethod.GET, "/v1/admin/machines/" + b, null).bodyAsJsonObject();
+    String machineKey = machineB.getString("key");
     String expired = new ConfigToken(new java.security.SecureRandom()).mint();
     await(f.configs.putToken(new ConfigStore.TokenRecord(ConfigToken.hash(expired), machineKey,
-        "acme", "test", Instant.now().minusSeconds(7200), Instant.now().minusSeconds(60))));
+        "acme", "test", Instant.now().minusSeconds(7200), Instant.now().minusSeconds(60)), machineB.getLong("version")));
     assertThat(f.get(talos, f.configUrl("/v1/config/" + b + "?token=" + expired)).statusCode()).isEqualTo(403);
     // Still valid now; no longer once the machine is installed.
     assertThat(f.get(talos, urlA).statusCode()).isEqualTo(200);

@@ -64,14 +64,14 @@ public final class BootService {
       case BootDecision.PowerOff off ->
           Future.succeededFuture(new BootAnswer.Script("poweroff", IpxeScript.powerOff(m, off.reason())));
       case BootDecision.Netboot n -> record(id, m, n)
-          .compose(x -> withConfig(m, n, bootBase))
+          .compose(recorded -> withConfig(recorded, n, bootBase))
           .map(full -> new BootAnswer.Script(n.purpose().name().toLowerCase(Locale.ROOT),
               IpxeScript.netboot(m, full, bootBase)));
     };
   }
 
-  /** What must be stored before the netboot is served. */
-  private Future<?> record(MachineId id, Machine m, BootDecision.Netboot n) {
+  /** What must be stored before the netboot is served; the machine as it is once stored. */
+  private Future<Machine> record(MachineId id, Machine m, BootDecision.Netboot n) {
     if (n.markWipeServed()) {
       // The one-shot wipe is recorded before it is served.
       return machines.markWipeServed(m.key(), m.version(), clock.instant());
@@ -81,7 +81,7 @@ public final class BootService {
           OptionalLong.of(m.version()), SYSTEM_ACTOR, "first install boot: netboot script served",
           clock.instant());
     }
-    return Future.succeededFuture();
+    return Future.succeededFuture(m);
   }
 
   private Future<BootDecision.Netboot> withConfig(Machine m, BootDecision.Netboot n, String bootBase) {

@@ -31,7 +31,11 @@ public final class InstallArguments {
     this.clock = clock;
   }
 
-  /** The extra kernel arguments for an install boot of {@code m} served from {@code bootBase}. */
+  /**
+   * The extra kernel arguments for an install boot of {@code m} served from {@code bootBase}.
+   * {@code m} is the machine as recorded for this boot: the token is stored only while the machine
+   * is still at {@code m.version()} (else a ConflictException, and the boot is decided again).
+   */
   public Future<List<String>> forInstallBoot(Machine m, String bootBase) {
     return configs.config(m.key()).compose(cfg -> {
       if (cfg.isEmpty()) {
@@ -50,7 +54,7 @@ public final class InstallArguments {
       if (settings.eventsSinkOn()) {
         args.add("talos.events.sink=" + BootUrls.eventsSink(host, settings.eventsPort()));
       }
-      return configs.putToken(rec).map(x -> List.copyOf(args));
+      return configs.putToken(rec, m.version()).map(x -> List.copyOf(args));
     });
   }
 }

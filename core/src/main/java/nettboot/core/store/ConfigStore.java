@@ -26,9 +26,14 @@ public interface ConfigStore {
 
   /**
    * Stores a token (its hash) and, in the same transaction, revokes every other token of the same
-   * machine: a machine has at most one live token, its latest install boot's.
+   * machine: a machine has at most one live token, its latest install boot's. The token is minted
+   * for the machine as the boot decision saw it: the transaction first checks (holding the
+   * machine's row) that the machine is still at {@code machineVersion}; when a transition or any
+   * other change came in between, nothing is stored and the future fails with a
+   * {@link nettboot.core.error.ConflictException} (the boot is decided again), so a token can never
+   * outlive the state it was minted in by being stored after the transition that revoked its boot.
    */
-  Future<Void> putToken(TokenRecord token);
+  Future<Void> putToken(TokenRecord token, long machineVersion);
 
   Future<Optional<TokenRecord>> token(String tokenHash);
 

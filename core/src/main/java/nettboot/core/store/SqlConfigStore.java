@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import nettboot.core.error.ConflictException;
 
 /**
  * {@link ConfigStore} on the inventory database (SQLite or PostgreSQL, same SQL; tables
@@ -52,7 +53,7 @@ final class SqlConfigStore implements ConfigStore {
   }
 
   @Override
-  public Future<Void> putToken(TokenRecord t) {
+  public Future<Void> putToken(TokenRecord t, long machineVersion) {
     Map<String, Object> p = new HashMap<>();
     p.put("hash", t.tokenHash());
     p.put("key", t.machineKey());
@@ -60,11 +61,26 @@ final class SqlConfigStore implements ConfigStore {
     p.put("boot", t.bootId());
     p.put("created", t.createdAt().toEpochMilli());
     p.put("expires", t.expiresAt().toEpochMilli());
+    // PostgreSQL: the machine's row is locked until commit, so a transition waits for this mint
+    // and then revokes the token with the rest. SQLite: the transaction holds the write lock.
+    String lock = sql.dialect() == SqlSupport.Dialect.POSTGRES ? " FOR UPDATE" : "";
     return sql.guard(sql.transaction(conn ->
-        // One live token per machine: the newest boot's (older boots' tokens die here). The same
-        // hash again is not one of them: its insert fails as a lost race.
-        SqlTemplate.forUpdate(conn, "DELETE FROM config_tokens WHERE machine_key = #{key}"
-                + " AND token_hash <> #{hash}").execute(p)
+        SqlSupport.query(conn, "SELECT version FROM machines WHERE key = #{key}" + lock, p)
+            .compose(rows -> {
+              Long current = null;
+              for (Row r : rows) {
+                current = r.getLong("version");
+              }
+              if (current == null || current != machineVersion) {
+                return Future.failedFuture(new ConflictException("machine " + t.machineKey()
+                    + " changed after its boot was decided (version " + machineVersion + " -> "
+                    + current + "): no token is minted for a state it has left"));
+              }
+              // One live token per machine: the newest boot's (older boots' tokens die here).
+              // The same hash again is not one of them: its insert fails as a lost race.
+              return SqlTemplate.forUpdate(conn, "DELETE FROM config_tokens WHERE machine_key = #{key}"
+                  + " AND token_hash <> #{hash}").execute(p);
+            })
             .compose(x -> SqlTemplate.forUpdate(conn, "INSERT INTO config_tokens (token_hash,"
                 + " machine_key, tenant, boot_id, created_at, expires_at) VALUES (#{hash}, #{key},"
                 + " #{tenant}, #{boot}, #{created}, #{expires})").execute(p))

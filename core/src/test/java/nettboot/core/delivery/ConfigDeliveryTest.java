@@ -52,8 +52,9 @@ class ConfigDeliveryTest {
   private String tokenOnly(Machine m, String tenant) {
     String t = tokens.mint();
     Instant now = s.clock.instant();
+    long version = await(s.machines.find(MachineId.parse(m.displayId()))).orElseThrow().version();
     await(s.configs.putToken(new ConfigStore.TokenRecord(ConfigToken.hash(t), m.key(), tenant, "b1", now,
-        now.plus(Duration.ofMinutes(10)))));
+        now.plus(Duration.ofMinutes(10))), version));
     return t;
   }
 

@@ -569,10 +569,11 @@ abstract class MachineStoreContract {
     Machine b = await(store.enroll(enrollment(t, uuid(), List.of()), ACTOR, now()));
     Instant now = now();
     String addr = "fd00:" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffff) + "::42";
-    await(configs.putToken(new ConfigStore.TokenRecord(sha("1"), a.key(), t, "boot-a", now, now.plusSeconds(3600))));
+    await(configs.putToken(new ConfigStore.TokenRecord(sha("1"), a.key(), t, "boot-a", now, now.plusSeconds(3600)), a.version()));
     await(configs.putToken(new ConfigStore.TokenRecord(sha("3"), b.key(), t, "old", now.minusSeconds(7200),
-        now.minusSeconds(1))));
-    await(configs.putToken(new ConfigStore.TokenRecord(sha("2"), b.key(), t, "boot-b", now, now.plusSeconds(3600))));
+        now.minusSeconds(1)), b.version()));
+    await(configs.putToken(new ConfigStore.TokenRecord(sha("2"), b.key(), t, "boot-b", now, now.plusSeconds(3600)),
+        b.version()));
     assertThat(await(configs.fetchesFrom(addr, now))).isEmpty(); // minted, not fetched
     await(configs.recordFetch(sha("1"), a.uuid().get().value(), addr, now));
     await(configs.recordFetch(sha("3"), b.uuid().get().value(), addr, now)); // expired: never found
@@ -598,8 +599,51 @@ abstract class MachineStoreContract {
     String hash = Long.toHexString(ThreadLocalRandom.current().nextLong()).repeat(4);
     ConfigStore.TokenRecord token = new ConfigStore.TokenRecord(hash, m.key(), t, "boot", now,
         now.plusSeconds(60));
-    await(stores.configs().putToken(token));
-    assertThat(failure(stores.configs().putToken(token))).isInstanceOf(ConflictException.class);
+    await(stores.configs().putToken(token, m.version()));
+    assertThat(failure(stores.configs().putToken(token, m.version()))).isInstanceOf(ConflictException.class);
+  }
+
+  @Test
+  void aTokenIsNotStoredForAMachineThatChangedAfterItsBootWasDecided() throws Exception {
+    // The boot was decided at version v; a transition commits before the token is stored: the
+    // transition revoked the machine's tokens, so storing this one would revive a dead boot.
+    String t = tenant();
+    Machine decided = await(store.enroll(enrollment(t, uuid(), List.of()), ACTOR, now()));
+    MachineId id = MachineId.parse(decided.displayId());
+    await(store.transition(id, MachineState.PROVISIONING, OptionalLong.empty(), ACTOR, "race", now()));
+    Instant now = now();
+    String hash = Long.toHexString(ThreadLocalRandom.current().nextLong()).repeat(4);
+    assertThat(failure(stores.configs().putToken(new ConfigStore.TokenRecord(hash, decided.key(), t, "boot",
+        now, now.plusSeconds(60)), decided.version()))).isInstanceOf(ConflictException.class);
+    assertThat(await(stores.configs().token(hash))).isEmpty();
+    // An unknown machine is the same lost race.
+    assertThat(failure(stores.configs().putToken(new ConfigStore.TokenRecord(hash, "no-such-key", t, "boot",
+        now, now.plusSeconds(60)), 1))).isInstanceOf(ConflictException.class);
+  }
+
+  @Test
+  void aTokenMintedConcurrentlyWithATransitionNeverSurvivesIt() throws Exception {
+    // Mint and transition race for real (no ordering imposed): whichever commits first, the
+    // machine ends in its new state with no live token of the boot decided before it.
+    String t = tenant();
+    for (int i = 0; i < 40; i++) {
+      Machine enrolled = await(store.enroll(enrollment(t, uuid(), List.of()), ACTOR, now()));
+      MachineId id = MachineId.parse(enrolled.displayId());
+      Machine decided = await(store.transition(id, MachineState.PROVISIONING, OptionalLong.empty(), ACTOR,
+          "install boot", now()));
+      Instant now = now();
+      String hash = Long.toHexString(ThreadLocalRandom.current().nextLong()).repeat(4);
+      Future<Void> mint = stores.configs().putToken(new ConfigStore.TokenRecord(hash, decided.key(), t, "boot",
+          now, now.plusSeconds(60)), decided.version());
+      Future<Machine> moved = store.transition(id, MachineState.ACTIVE, OptionalLong.empty(), ACTOR,
+          "installed", now());
+      Throwable lost = await(mint.map(v -> (Throwable) null).otherwise(e -> e));
+      await(moved);
+      if (lost != null) {
+        assertThat(lost).isInstanceOf(ConflictException.class);
+      }
+      assertThat(await(stores.configs().token(hash))).as("token after the transition, round " + i).isEmpty();
+    }
   }
 
   static BootProfile profile(String name, String tenant) {

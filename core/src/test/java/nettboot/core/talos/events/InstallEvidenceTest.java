@@ -62,8 +62,9 @@ class InstallEvidenceTest {
     await(s.configs.putConfig(new ConfigStore.StoredConfig(m.key(), "x: 1\n", "0".repeat(64), s.clock.instant())));
     String hash = ConfigToken.hash(tokens.mint());
     Instant now = s.clock.instant();
+    long version = await(s.machines.find(MachineId.parse(m.displayId()))).orElseThrow().version();
     await(s.configs.putToken(new ConfigStore.TokenRecord(hash, m.key(), "acme", "boot-" + m.key(), now,
-        now.plus(Duration.ofMinutes(10)))));
+        now.plus(Duration.ofMinutes(10))), version));
     await(s.configs.recordFetch(hash, m.displayId(), address, now));
     return m;
   }
