@@ -53,8 +53,12 @@ final class RedfishCommand {
     @Option(names = "--dry-run", description = "Everything but the reset")
     boolean dryRun;
 
-    @Option(names = "--request-timeout", defaultValue = "30", description = "Seconds per request (default: ${DEFAULT-VALUE})")
-    int requestTimeout;
+    @picocli.CommandLine.Mixin
+    Deadlines deadlines = new Deadlines();
+
+    @Option(names = "--no-identity-check", description = {"Do not compare each node's uuid/macs with its System's",
+        "(logged and shown in the report)"})
+    boolean noIdentityCheck;
 
     @Override
     public void run() {
@@ -64,7 +68,13 @@ final class RedfishCommand {
       String base = mediaBase(mediaUrlBase);
       List<FleetJob> jobs = new ArrayList<>();
       for (NodesFile.BmcEntry e : NodesFile.readBmcs(nodes, System::getenv)) {
-        jobs.add(new FleetJob(e.target(), e.mediaUrl() != null ? e.mediaUrl() : base + "/" + e.name() + ".iso"));
+        String media = e.mediaUrl() != null ? e.mediaUrl() : base + "/" + e.name() + ".iso";
+        warnPlainMedia(e.name(), media);
+        jobs.add(new FleetJob(e.target(), media, noIdentityCheck ? e.identity().unchecked() : e.identity()));
+      }
+      if (noIdentityCheck) {
+        System.err.println("redfish provision: WARNING: identity check turned off (--no-identity-check): "
+            + "a swapped BMC address provisions and resets the wrong machine");
       }
       if (jobs.isEmpty()) {
         throw new InvalidInputException(nodes.toString(), "no node has a bmc: block; nothing to provision");
@@ -74,19 +84,26 @@ final class RedfishCommand {
         AtomicInteger done = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         boolean tty = System.console() != null;
-        FleetProvisioner fleet = new FleetProvisioner(new ProvisioningFlow(vertx, options(requestTimeout)));
-        System.err.println("provisioning " + jobs.size() + " BMCs, " + Math.min(parallel, jobs.size()) + " at a time");
+        FleetProvisioner fleet = new FleetProvisioner(new ProvisioningFlow(vertx, deadlines.options(), line -> {
+          synchronized (System.err) {
+            System.err.print(tty ? "\r\033[K" + line + "\n" : line + "\n");
+            System.err.flush();
+          }
+        }));
+        long bmcs = jobs.stream().map(j -> j.target().bmcKey()).distinct().count();
+        System.err.println((dryRun ? "dry run (no reset): " : "") + "provisioning " + jobs.size() + " nodes on "
+            + bmcs + " BMCs, " + Math.min(parallel, bmcs) + " BMCs at a time");
         List<ProvisionReport> reports = Await.result(fleet.provision(jobs, parallel, dryRun ? Mode.DRY_RUN : Mode.FULL,
             r -> {
               int d = done.incrementAndGet();
               int f = r.ok() ? failed.get() : failed.incrementAndGet();
               String line = "[" + d + "/" + jobs.size() + "] " + (d - f) + " ok, " + f + " failed; last "
-                  + r.node() + " " + (r.ok() ? "ok" : "FAILED at " + r.failedStep());
+                  + r.node() + " " + (r.ok() ? (dryRun ? "ok (dry run)" : "ok") : "FAILED at " + r.failedStep());
               synchronized (System.err) {
                 System.err.print(tty ? "\r\033[K" + line : line + "\n");
                 System.err.flush();
               }
-            }), Duration.ofHours(6), "redfish provisioning");
+            }), Duration.ofSeconds((long) deadlines.nodeTimeout * jobs.size() + 60), "redfish provisioning");
         if (tty) {
           System.err.println();
         }
@@ -129,30 +146,46 @@ final class RedfishCommand {
     @Option(names = "--dry-run", description = "With --media-url: everything but the reset")
     boolean dryRun;
 
-    @Option(names = "--request-timeout", defaultValue = "30", description = "Seconds per request (default: ${DEFAULT-VALUE})")
-    int requestTimeout;
+    @Option(names = "--system", description = "The System's Id or @odata.id, when the BMC has several")
+    String system;
+
+    @Option(names = "--format", defaultValue = "text", description = "text or json (schema: docs/redfish-report.schema.json)")
+    String format;
+
+    @picocli.CommandLine.Mixin
+    Deadlines deadlines = new Deadlines();
 
     @Override
     public void run() {
+      if (!format.equals("text") && !format.equals("json")) {
+        throw new InvalidInputException("--format", "text or json; got " + format);
+      }
       if ((certificate == null) == !insecure) {
         throw new InvalidInputException("--certificate", "give exactly one of --certificate FILE or --insecure");
       }
       URI url = BmcTarget.requireBmcUrl("--bmc", bmc);
       BmcTrust trust = insecure ? new BmcTrust.Insecure()
           : new BmcTrust.Pinned(Pem.readCertificates(certificate), certificate.toString());
-      BmcTarget target = new BmcTarget(url.getHost(), url, new BmcCredentials(user, readSecret(passwordFile)), trust);
-      if (insecure) {
+      BmcTarget target = new BmcTarget(url.getHost(), url, new BmcCredentials(user, readSecret(passwordFile)), trust,
+          system == null ? null : BmcTarget.requireSystem("--system", system));
+      if (insecure && "https".equals(url.getScheme())) {
         System.err.println("redfish check: WARNING: TLS certificate verification disabled (--insecure)");
       }
       if (mediaUrl != null) {
         mediaBase(mediaUrl);
+        warnPlainMedia(url.getHost(), mediaUrl);
       }
       Mode mode = mediaUrl == null ? Mode.DISCOVER : dryRun ? Mode.DRY_RUN : Mode.FULL;
       Vertx vertx = Vertx.vertx();
       try {
-        ProvisionReport r = Await.result(new ProvisioningFlow(vertx, options(requestTimeout)).run(target, mediaUrl, mode),
-            Duration.ofMinutes(30), "redfish check");
-        ReportPrinter.compatibility(r, System.out);
+        ProvisionReport r = Await.result(new ProvisioningFlow(vertx, deadlines.options(), line -> {
+          System.err.println(line);
+        }).run(target, mediaUrl, mode), deadlines.await(), "redfish check");
+        if (format.equals("json")) {
+          ReportPrinter.json(r, System.out);
+        } else {
+          ReportPrinter.compatibility(r, System.out);
+        }
         System.out.flush();
         if (!r.ok()) {
           throw new PartialFailure();
@@ -170,11 +203,63 @@ final class RedfishCommand {
     }
   }
 
-  static RedfishOptions options(int requestTimeoutSeconds) {
-    if (requestTimeoutSeconds < 1) {
-      throw new InvalidInputException("--request-timeout", "must be at least 1 second");
+  /** The deadline flags both subcommands share. */
+  static final class Deadlines {
+    @Option(names = "--request-timeout", defaultValue = "30", description = "Seconds for each answer (default: ${DEFAULT-VALUE})")
+    int requestTimeout = 30;
+
+    @Option(names = "--connect-timeout", defaultValue = "5",
+        description = "Seconds to establish a TCP connection (default: ${DEFAULT-VALUE})")
+    int connectTimeout = 5;
+
+    @Option(names = "--handshake-timeout", defaultValue = "10",
+        description = "Seconds for the TLS handshake (default: ${DEFAULT-VALUE})")
+    int handshakeTimeout = 10;
+
+    @Option(names = "--operation-timeout", defaultValue = "180",
+        description = "Seconds for one request with its retries (default: ${DEFAULT-VALUE})")
+    int operationTimeout = 180;
+
+    @Option(names = "--node-timeout", defaultValue = "1800",
+        description = "Seconds for the whole flow of one node; then nothing more is sent (default: ${DEFAULT-VALUE})")
+    int nodeTimeout = 1800;
+
+    RedfishOptions options() {
+      positive("--request-timeout", requestTimeout);
+      positive("--connect-timeout", connectTimeout);
+      positive("--handshake-timeout", handshakeTimeout);
+      positive("--operation-timeout", operationTimeout);
+      positive("--node-timeout", nodeTimeout);
+      RedfishOptions d = RedfishOptions.defaults().withRequestTimeout(Duration.ofSeconds(requestTimeout));
+      return d.withContactTimeouts(Duration.ofSeconds(connectTimeout), Duration.ofSeconds(handshakeTimeout),
+              d.firstContactTimeout())
+          .withDeadlines(Duration.ofSeconds(operationTimeout), Duration.ofSeconds(nodeTimeout));
     }
-    return RedfishOptions.defaults().withRequestTimeout(Duration.ofSeconds(requestTimeoutSeconds));
+
+    /** How long the command waits for a flow that enforces its own node deadline. */
+    Duration await() {
+      return Duration.ofSeconds(nodeTimeout + 60L);
+    }
+
+    private static void positive(String flag, int seconds) {
+      if (seconds < 1) {
+        throw new InvalidInputException(flag, "must be at least 1 second");
+      }
+    }
+  }
+
+  static RedfishOptions options(int requestTimeoutSeconds) {
+    Deadlines d = new Deadlines();
+    d.requestTimeout = requestTimeoutSeconds;
+    return d.options();
+  }
+
+  /** The ISO holds the tenant's key: say so when it travels unencrypted. */
+  static void warnPlainMedia(String node, String mediaUrl) {
+    if (mediaUrl.startsWith("http://")) {
+      System.err.println("redfish: WARNING: " + node + ": media URL " + mediaUrl + " is plain http://; the ISO holds "
+          + "the tenant's key and anyone on the path can read or replace it (use https://)");
+    }
   }
 
   static String mediaBase(String text) {

@@ -16,6 +16,8 @@ final class BmcClients {
   static WebClient create(Vertx vertx, BmcTarget target, RedfishOptions options) {
     WebClientOptions o = new WebClientOptions()
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()))
+        .setSslHandshakeTimeout(options.handshakeTimeout().toMillis())
+        .setSslHandshakeTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
         .setFollowRedirects(false)
         .setKeepAlive(true)
         .setUserAgent("nett-boot-redfish");

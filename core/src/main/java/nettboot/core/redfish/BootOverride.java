@@ -34,6 +34,7 @@ final class BootOverride {
       target = "UsbCd";
       http.report().quirk("AllowableValues offer UsbCd, not Cd: boot target UsbCd");
     } else {
+      http.report().capability("boot-override", "none", "AllowableValues " + targets + " lack Cd and UsbCd");
       throw new StepFailure("boot-override", "boot target not allowed: BootSourceOverrideTarget "
           + "AllowableValues " + targets + " has neither Cd nor UsbCd");
     }
@@ -46,6 +47,7 @@ final class BootOverride {
       http.report().quirk("BootSourceOverrideEnabled offers no Continuous " + enabled
           + ": Once, re-applied before every power action");
     } else {
+      http.report().capability("boot-override", "none", "BootSourceOverrideEnabled AllowableValues " + enabled);
       throw new StepFailure("boot-override", "BootSourceOverrideEnabled AllowableValues " + enabled
           + " has neither Continuous nor Once");
     }
@@ -59,8 +61,14 @@ final class BootOverride {
       http.report().quirk("no BootSourceOverrideMode property: mode left as is");
     }
     BootInterception plan = new BootInterception(target, en, mode, en.equals("Continuous"));
-    http.report().record("boot-override", "plan", 0, "AllowableValues target " + targets + " enabled " + enabled
-        + " mode " + modes, plan.describe());
+    http.report().capability("boot-override", en.equals("Continuous") ? "continuous" : "once-only",
+        target + " " + en + (enabled == null ? " (no BootSourceOverrideEnabled AllowableValues)"
+            : " (AllowableValues " + enabled + ")"));
+    http.report().capability("uefi", mode.isEmpty() ? "no" : "yes", mode.isEmpty()
+        ? (modes == null ? "no BootSourceOverrideMode property" : "BootSourceOverrideMode AllowableValues " + modes)
+        : "BootSourceOverrideMode " + (modes == null ? "present" : "AllowableValues " + modes));
+    http.report().record("boot-override", "plan", 0, "AllowableValues target " + listed(targets) + ", enabled "
+        + listed(enabled) + ", mode " + listed(modes), plan.describe());
     return plan;
   }
 
@@ -73,6 +81,8 @@ final class BootOverride {
       if (r.status() == 400 && plan.enabled().equals("Continuous")
           && (r.errorText().contains("Continuous") || r.errorText().contains("BootSourceOverrideEnabled"))) {
         http.report().quirk("BMC refused Continuous (HTTP 400): Once, re-applied before every power action");
+        http.report().capability("boot-override", "once-only", "Continuous listed but refused with HTTP 400: "
+            + r.bmcSaid());
         BootInterception once = new BootInterception(plan.target(), "Once", plan.mode(), false);
         return send("boot-override", system, once).compose(r2 -> {
           if (!r2.success()) {
@@ -122,6 +132,10 @@ final class BootOverride {
       throw new StepFailure("verify-boot", "the BMC accepted the override but reads back target "
           + b.getString("BootSourceOverrideTarget") + " enabled " + b.getString("BootSourceOverrideEnabled"));
     });
+  }
+
+  private static String listed(List<String> values) {
+    return values == null ? "(not listed)" : values.toString();
   }
 
   private static StepFailure refused(RedfishResponse r) {

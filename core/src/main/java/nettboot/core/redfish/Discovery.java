@@ -13,18 +13,94 @@ final class Discovery {
     this.http = http;
   }
 
-  Future<SystemInfo> system(String systemsUri) {
+  /**
+   * The system this run is about: the one {@code selector} names (Id or {@code @odata.id}), else
+   * the only one. Several and no selector: a failure listing them, except when only discovering
+   * (then the first, noted).
+   */
+  Future<SystemInfo> system(String systemsUri, String selector, Mode mode) {
     return http.get("systems", systemsUri).compose(r -> {
       require(r, "systems", systemsUri);
       List<String> members = Odata.members(r.body());
+      http.report().systems(members);
       if (members.isEmpty()) {
         throw new StepFailure("systems", "the Systems collection is empty");
       }
-      if (members.size() > 1) {
-        http.report().quirk(members.size() + " systems behind this BMC: using " + members.get(0));
+      String chosen;
+      if (selector != null) {
+        chosen = select(members, selector);
+        if (chosen == null) {
+          throw new StepFailure("systems", "no system " + selector + " behind this BMC; it lists "
+              + String.join(", ", members));
+        }
+      } else if (members.size() > 1 && mode != Mode.DISCOVER) {
+        throw new StepFailure("systems", members.size() + " systems behind this BMC and no bmc.system chosen: "
+            + String.join(", ", members) + "; set bmc.system to the Id or @odata.id of this node's system");
+      } else {
+        chosen = members.get(0);
+        if (members.size() > 1) {
+          http.report().quirk(members.size() + " systems behind this BMC and none chosen: read " + chosen
+              + " (provisioning needs bmc.system)");
+        }
       }
-      return readSystem(members.get(0));
+      return readSystem(chosen).map(s -> {
+        JsonObject b = s.body();
+        http.report().fact("system", chosen);
+        http.report().fact("systemUuid", b.getValue("UUID") instanceof String u ? u : null);
+        http.report().fact("systemSerial", b.getValue("SerialNumber") instanceof String n ? n : null);
+        String make = (b.getValue("Manufacturer") instanceof String m ? m : "") + " "
+            + (b.getValue("Model") instanceof String m ? m : "");
+        http.report().fact("systemModel", make.isBlank() ? null : make.strip());
+        return s;
+      });
     });
+  }
+
+  /** The member named by an {@code @odata.id} or, failing that, by its last segment (the Id). */
+  static String select(List<String> members, String selector) {
+    String want = trimSlash(selector);
+    for (String m : members) {
+      if (trimSlash(Odata.path(m)).equals(want)) {
+        return m;
+      }
+    }
+    for (String m : members) {
+      String p = trimSlash(Odata.path(m));
+      if (p.substring(p.lastIndexOf('/') + 1).equals(want)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  private static String trimSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+  }
+
+  /** The Manager's model and firmware, for the report; never fails the run. */
+  Future<Void> managerFacts(String managersUri, SystemInfo system) {
+    Future<List<String>> listed = managers(managersUri);
+    return listed.compose(all -> {
+      http.report().managers(all);
+      String managedBy = null;
+      JsonObject links = system.body().getJsonObject("Links");
+      if (links != null && links.getValue("ManagedBy") instanceof io.vertx.core.json.JsonArray a && !a.isEmpty()
+          && a.getValue(0) instanceof JsonObject j && j.getValue("@odata.id") instanceof String s) {
+        managedBy = s;
+      }
+      String manager = managedBy != null ? managedBy : all.isEmpty() ? null : all.get(0);
+      if (manager == null) {
+        return Future.<Void>succeededFuture();
+      }
+      return http.get("identity", manager).map(r -> {
+        if (r.success()) {
+          http.report().fact("managerModel", r.body().getValue("Model") instanceof String m ? m : null);
+          http.report().fact("firmwareVersion",
+              r.body().getValue("FirmwareVersion") instanceof String f ? f : null);
+        }
+        return (Void) null;
+      });
+    }).otherwiseEmpty();
   }
 
   Future<SystemInfo> readSystem(String uri) {
@@ -50,8 +126,15 @@ final class Discovery {
       return managers(managersUri).compose(managers -> firstInManagers(managers, 0, looked));
     }).map(slot -> {
       if (slot == null) {
+        http.report().capability("virtual-media", "none", "no CD/DVD-capable slot");
         throw new StepFailure("media-slot", "no CD/DVD-capable virtual media slot (looked at "
             + String.join(", ", looked) + ")");
+      }
+      if (slot.insertAction() != null) {
+        http.report().capability("virtual-media", "action", "#VirtualMedia.InsertMedia on " + slot.uri());
+      } else {
+        http.report().capability("virtual-media", "patch", "no InsertMedia action on " + slot.uri()
+            + ": PATCH of Image/Inserted (with If-Match)");
       }
       http.report().record("media-slot", slot.uri(), 200, "MediaTypes " + slot.mediaTypes(),
           "slot under " + slot.under() + (slot.insertAction() == null ? "; no InsertMedia action" : ""));
@@ -107,7 +190,8 @@ final class Discovery {
 
   static void require(RedfishResponse r, String step, String uri) {
     if (r.status() == 401 || r.status() == 403) {
-      throw new StepFailure(step, "credentials rejected (HTTP " + r.status() + ") reading " + uri);
+      throw new StepFailure(step, "credentials rejected (HTTP " + r.status() + ") reading " + uri
+          + (r.bmcSaid().isEmpty() ? "" : ": " + r.bmcSaid()));
     }
     if (!r.success()) {
       throw new StepFailure(step, "cannot read " + uri + " (HTTP " + r.status() + ")"

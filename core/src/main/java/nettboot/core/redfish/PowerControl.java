@@ -21,12 +21,15 @@ final class PowerControl {
   /** Chooses the reset type for the current power state; fails when none is allowed. */
   Future<String> choose(SystemInfo now) {
     if (now.resetTarget() == null) {
+      http.report().capability("power-actions", "none", "no #ComputerSystem.Reset action on " + now.uri());
       return Future.failedFuture(new StepFailure("reset", "the system has no #ComputerSystem.Reset action"));
     }
     Future<List<String>> allowed = now.resetTypes() != null || now.resetActionInfo() == null
         ? Future.succeededFuture(now.resetTypes())
         : http.get("reset", now.resetActionInfo()).map(r -> allowedFromInfo(r.body()));
     return allowed.map(types -> {
+      http.report().capability("power-actions", "yes", "#ComputerSystem.Reset, ResetType "
+          + (types == null ? "(AllowableValues not listed)" : types.toString()));
       boolean off = "Off".equalsIgnoreCase(now.powerState());
       List<String> wanted = off ? WHEN_OFF : WHEN_ON;
       for (String t : wanted) {

@@ -28,8 +28,13 @@ final class RedfishHttp {
   private final BmcTarget target;
   private final RedfishOptions options;
   private final ReportBuilder report;
+  private static final long WAITING_NOTE_MS = 5000;
   private String authHeader;
   private String authName;
+  /** the BMC has answered at least once in this run */
+  private boolean answered;
+  /** why no more requests are sent, or null */
+  private volatile String stopped;
 
   RedfishHttp(Vertx vertx, WebClient client, BmcTarget target, RedfishOptions options, ReportBuilder report) {
     this.vertx = vertx;
@@ -58,6 +63,11 @@ final class RedfishHttp {
     return target.credentials();
   }
 
+  /** The BMC for messages. */
+  String bmc() {
+    return target.display();
+  }
+
   RedfishOptions options() {
     return options;
   }
@@ -70,51 +80,85 @@ final class RedfishHttp {
     return send(step, HttpMethod.GET, path, null, null, null);
   }
 
+  /** Ends the run: no request is sent after this (a node deadline passed). */
+  void stop(String why) {
+    stopped = why;
+  }
+
   /**
    * Sends with retries. {@code bodyForLog} replaces the body in the report (for secrets); null
    * means the body itself is recorded.
    */
   Future<RedfishResponse> send(String step, HttpMethod method, String path, JsonObject body, String ifMatch,
       String bodyForLog) {
-    String described = method + " " + path + (body == null ? ""
-        : " " + (bodyForLog != null ? bodyForLog : body.encode()));
-    return attempt(step, method, path, body, ifMatch, described, 1, System.nanoTime());
+    String logged = body == null ? null : bodyForLog != null ? bodyForLog : body.encode();
+    String described = method + " " + path + (logged == null ? "" : " " + logged);
+    report.step(step);
+    return attempt(new Call(step, method, path, body, ifMatch, described, logged), 1, System.nanoTime());
   }
 
-  private Future<RedfishResponse> attempt(String step, HttpMethod method, String path, JsonObject body,
-      String ifMatch, String described, int n, long startNanos) {
-    return once(method, path, body, ifMatch).transform(ar -> {
+  private record Call(String step, HttpMethod method, String path, JsonObject body, String ifMatch,
+      String described, String logged) {}
+
+  private Future<RedfishResponse> attempt(Call c, int n, long startNanos) {
+    if (stopped != null) {
+      return Future.failedFuture(new StepFailure(c.step(), stopped));
+    }
+    boolean firstContact = !answered;
+    return once(c.method(), c.path(), c.body(), c.ifMatch(), firstContact).transform(ar -> {
       String attemptNote = n > 1 ? "attempt " + n : "";
+      boolean inTime = System.nanoTime() - startNanos < options.operationTimeout().toNanos();
       if (ar.succeeded()) {
+        answered = true;
         RedfishResponse r = ar.result();
+        StepRecord.Exchange ex = exchange(c, r);
         Optional<String> transientReason = TransientErrors.of(r);
-        boolean again = transientReason.isPresent() && (n < options.maxAttempts()
+        boolean again = transientReason.isPresent() && inTime && (n < options.maxAttempts()
             || (TransientErrors.lastsLong(transientReason.get())
                 && System.nanoTime() - startNanos < options.taskTimeout().toNanos()));
-        if (again) {
-          report.record(step, described, r.status(), r.bmcSaid(), join(attemptNote, "retrying: " + transientReason.get()));
+        if (again && stopped == null) {
+          report.record(c.step(), c.described(), r.status(), r.bmcSaid(),
+              join(attemptNote, "retrying: " + transientReason.get()), ex);
           report.quirk(transientReason.get() + ": retried");
-          return sleep(retryWait(r)).compose(v -> attempt(step, method, path, body, ifMatch, described, n + 1, startNanos));
+          Duration wait = retryWait(r);
+          report.progress(c.step() + ": " + transientReason.get() + "; retrying in " + wait.toMillis() + " ms");
+          return sleep(wait).compose(v -> attempt(c, n + 1, startNanos));
         }
-        report.record(step, described, r.status(), r.bmcSaid(), attemptNote);
+        report.record(c.step(), c.described(), r.status(), r.bmcSaid(), attemptNote, ex);
         return Future.succeededFuture(r);
       }
-      TransientErrors.Transport t = TransientErrors.of(ar.cause(), options.requestTimeout().toMillis());
-      if (t.transientFailure() && n < options.maxAttempts()) {
-        report.record(step, described, 0, t.reason(), join(attemptNote, "retrying"));
-        return sleep(options.retryDelay())
-            .compose(v -> attempt(step, method, path, body, ifMatch, described, n + 1, startNanos));
+      long timeout = (firstContact ? firstContactTimeout() : options.requestTimeout()).toMillis();
+      TransientErrors.Transport t = TransientErrors.of(ar.cause(), timeout, target.url().getScheme(), options);
+      StepRecord.Exchange ex = exchange(c, null);
+      // a BMC that has never answered in this run is not helped by asking again
+      boolean retry = t.transientFailure() && answered && inTime && n < options.maxAttempts() && stopped == null;
+      if (retry) {
+        report.record(c.step(), c.described(), 0, t.reason(), join(attemptNote, "retrying"), ex);
+        report.progress(c.step() + ": " + t.reason() + "; retrying in " + options.retryDelay().toMillis() + " ms");
+        return sleep(options.retryDelay()).compose(v -> attempt(c, n + 1, startNanos));
       }
-      report.record(step, described, 0, t.reason(), join(attemptNote, t.transientFailure() ? "giving up" : ""));
-      String why = t.transientFailure() ? t.reason() + " (after " + n + " attempts)" : t.reason();
-      return Future.failedFuture(new StepFailure(step, why));
+      String why = t.reason() + (n > 1 ? " (after " + n + " attempts)" : "");
+      report.record(c.step(), c.described(), 0, t.reason(), join(attemptNote, n > 1 ? "giving up" : ""), ex);
+      return Future.failedFuture(new StepFailure(c.step(), why));
     });
   }
 
-  private Future<RedfishResponse> once(HttpMethod method, String path, JsonObject body, String ifMatch) {
-    long timeout = options.requestTimeout().toMillis();
+  private StepRecord.Exchange exchange(Call c, RedfishResponse r) {
+    return new StepRecord.Exchange(c.method().name(), Odata.path(absolute(c.path())), c.ifMatch(), c.logged(),
+        r == null ? null : r.effectiveEtag(), r == null ? null : r.location());
+  }
+
+  private Duration firstContactTimeout() {
+    return options.firstContactTimeout().compareTo(options.requestTimeout()) < 0
+        ? options.firstContactTimeout() : options.requestTimeout();
+  }
+
+  private Future<RedfishResponse> once(HttpMethod method, String path, JsonObject body, String ifMatch,
+      boolean firstContact) {
+    long timeout = (firstContact ? firstContactTimeout() : options.requestTimeout()).toMillis();
     HttpRequest<Buffer> req = client.requestAbs(method, absolute(path))
-        .timeout(timeout)
+        .connectTimeout(options.connectTimeout().toMillis())
+        .idleTimeout(timeout)
         .putHeader("Accept", "application/json")
         .putHeader("OData-Version", "4.0");
     if (authHeader != null) {
@@ -123,19 +167,39 @@ final class RedfishHttp {
     if (ifMatch != null) {
       req.putHeader("If-Match", ifMatch);
     }
+    long started = System.nanoTime();
+    long waitingTimer = vertx.setPeriodic(WAITING_NOTE_MS, id -> report.progress("waiting for the BMC to answer "
+        + method + " " + path + " (" + (System.nanoTime() - started) / 1_000_000_000L + " s)"));
     Future<HttpResponse<Buffer>> sent = body == null ? req.send() : req.sendJsonObject(body);
-    // the client's own timeout covers connect and response; this is the hard backstop
-    return sent.timeout(timeout + options.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)
+    // the client's own timeouts cover connect, handshake and response; this is the hard backstop
+    return sent.timeout(timeout + options.connectTimeout().toMillis() + options.handshakeTimeout().toMillis() + 1000,
+            TimeUnit.MILLISECONDS)
+        .onComplete(ar -> vertx.cancelTimer(waitingTimer))
         .map(RedfishHttp::toResponse);
   }
 
+  /**
+   * The URL for a path the BMC gave (or a well-known one): always this BMC's scheme, host and
+   * port, never another host; under the BMC's path prefix unless the path already carries it.
+   */
   String absolute(String pathOrUrl) {
+    String path = pathOrUrl;
+    String query = "";
     if (pathOrUrl.startsWith("http://") || pathOrUrl.startsWith("https://")) {
       URI u = URI.create(pathOrUrl);
       // never follow a BMC to another host with our credentials
-      return target.url() + u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+      path = u.getRawPath();
+      query = u.getRawQuery() == null ? "" : "?" + u.getRawQuery();
     }
-    return target.url() + (pathOrUrl.startsWith("/") ? "" : "/") + pathOrUrl;
+    if (!path.startsWith("/")) {
+      path = "/" + path;
+    }
+    String prefix = target.prefix();
+    if (!prefix.isEmpty() && !(path.equals(prefix) || path.startsWith(prefix + "/"))) {
+      path = prefix + path;
+    }
+    String base = target.url().toString();
+    return base.substring(0, base.length() - prefix.length()) + path + query;
   }
 
   private static RedfishResponse toResponse(HttpResponse<Buffer> r) {

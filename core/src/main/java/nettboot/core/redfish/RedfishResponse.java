@@ -25,32 +25,43 @@ record RedfishResponse(int status, String etag, String location, String authToke
   }
 
   /**
-   * What the BMC said, one line: the Redfish error's extended messages (with message ids), else
-   * its message, else the start of the raw body.
+   * What the BMC said, one line: the Redfish error's {@code message}, then each
+   * {@code @Message.ExtendedInfo} Message (repeats left out), then the message ids in brackets;
+   * without a Redfish error body the start of the raw body.
    */
   String bmcSaid() {
-    JsonObject error = body.getJsonObject("error");
+    JsonObject error = body.getValue("error") instanceof JsonObject e ? e : null;
     if (error != null) {
-      List<String> parts = new ArrayList<>();
-      JsonArray info = error.getJsonArray("@Message.ExtendedInfo");
-      if (info != null) {
+      List<String> texts = new ArrayList<>();
+      List<String> ids = new ArrayList<>();
+      add(texts, error.getValue("message"));
+      if (error.getValue("@Message.ExtendedInfo") instanceof JsonArray info) {
         for (Object o : info) {
           if (o instanceof JsonObject m) {
-            String id = m.getString("MessageId", "");
-            parts.add((id.isEmpty() ? "" : "[" + id + "] ") + m.getString("Message", ""));
+            add(texts, m.getValue("Message"));
+            add(ids, m.getValue("MessageId"));
           }
         }
       }
-      if (parts.isEmpty()) {
-        parts.add((error.getString("code") == null ? "" : "[" + error.getString("code") + "] ")
-            + error.getString("message", ""));
-      }
-      return OneLine.of(String.join(" / ", parts));
+      add(ids, error.getValue("code"));
+      String text = String.join("; ", texts);
+      String idText = ids.isEmpty() ? "" : "[" + String.join(", ", ids) + "]";
+      return OneLine.of(text.isEmpty() ? idText : idText.isEmpty() ? text : text + " " + idText);
     }
     if (success()) {
       return "";
     }
     return OneLine.of(rawBody == null ? "" : rawBody);
+  }
+
+  private static void add(List<String> to, Object value) {
+    if (value instanceof String s && !s.isBlank()) {
+      String t = s.strip();
+      String bare = t.endsWith(".") ? t.substring(0, t.length() - 1) : t;
+      if (to.stream().noneMatch(x -> x.equals(t) || x.equals(bare) || x.equals(bare + "."))) {
+        to.add(t);
+      }
+    }
   }
 
   /** Every text the error carries (ids, messages, message args), for matching property names. */

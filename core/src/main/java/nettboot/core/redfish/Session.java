@@ -23,7 +23,12 @@ final class Session {
         throw new StepFailure("service-root", "not a Redfish service (HTTP " + r.status() + ")"
             + (r.bmcSaid().isEmpty() ? "" : ": " + r.bmcSaid()));
       }
-      return r.body();
+      JsonObject b = r.body();
+      for (String k : new String[] {"Vendor", "Product", "RedfishVersion"}) {
+        http.report().fact(Character.toLowerCase(k.charAt(0)) + k.substring(1),
+            b.getValue(k) instanceof String v ? v : null);
+      }
+      return b;
     });
   }
 
@@ -34,6 +39,7 @@ final class Session {
     }
     if (sessions == null) {
       http.report().quirk("no SessionService: HTTP basic authentication used");
+      http.report().capability("sessions", "no", "the service root links no SessionService: HTTP basic authentication");
       http.useBasic();
       return prove(systemsUri);
     }
@@ -42,15 +48,20 @@ final class Session {
     return http.send("login", HttpMethod.POST, sessions, body, null,
         "{\"UserName\":\"" + userName() + "\",\"Password\":\"<redacted>\"}").compose(r -> {
           if (r.status() == 401 || r.status() == 403) {
-            throw new StepFailure("login", "credentials rejected (HTTP " + r.status() + ")");
+            throw new StepFailure("login", "credentials rejected (HTTP " + r.status() + ")"
+                + (r.bmcSaid().isEmpty() ? "" : ": " + r.bmcSaid()));
           }
           if (r.success() && r.authToken() != null && !r.authToken().isBlank()) {
+            http.report().capability("sessions", "yes", "POST " + Odata.path(sessionsPath(root))
+                + " answered X-Auth-Token" + (r.location() == null ? " (no Location)" : " and Location"));
             http.useToken(r.authToken());
             sessionUri = r.location() != null ? r.location() : r.body().getString("@odata.id");
             return prove(systemsUri);
           }
           http.report().quirk("session login unavailable (HTTP " + r.status()
               + (r.success() ? ", no X-Auth-Token" : "") + "): fell back to HTTP basic authentication");
+          http.report().capability("sessions", "no", "session login answered HTTP " + r.status()
+              + (r.success() ? " without X-Auth-Token" : "") + ": HTTP basic authentication");
           http.useBasic();
           return prove(systemsUri);
         });
@@ -59,10 +70,16 @@ final class Session {
   private Future<Void> prove(String systemsUri) {
     return http.get("login", systemsUri).map(r -> {
       if (r.status() == 401 || r.status() == 403) {
-        throw new StepFailure("login", "credentials rejected (HTTP " + r.status() + ")");
+        throw new StepFailure("login", "credentials rejected (HTTP " + r.status() + ")"
+            + (r.bmcSaid().isEmpty() ? "" : ": " + r.bmcSaid()));
       }
       return null;
     });
+  }
+
+  private static String sessionsPath(JsonObject root) {
+    String sessions = Odata.link(root.getJsonObject("Links"), "Sessions");
+    return sessions != null ? sessions : Odata.path(Odata.link(root, "SessionService")) + "/Sessions";
   }
 
   /** Deletes the session; never fails (a leftover session expires on the BMC). */

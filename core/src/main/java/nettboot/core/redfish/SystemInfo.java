@@ -3,9 +3,9 @@ package nettboot.core.redfish;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
-/** What the flow needs from a ComputerSystem resource. */
+/** What the flow needs from a ComputerSystem resource ({@code body}: all of it, for identity). */
 record SystemInfo(String uri, String etag, String powerState, JsonObject boot, String resetTarget,
-    String resetActionInfo, List<String> resetTypes, String virtualMedia) {
+    String resetActionInfo, List<String> resetTypes, String virtualMedia, JsonObject body) {
 
   static SystemInfo of(String uri, RedfishResponse r) {
     JsonObject b = r.body();
@@ -15,6 +15,6 @@ record SystemInfo(String uri, String etag, String powerState, JsonObject boot, S
         reset == null ? null : reset.getString("target"),
         reset == null ? null : reset.getString("@Redfish.ActionInfo"),
         reset == null ? null : Odata.strings(reset, "ResetType@Redfish.AllowableValues"),
-        Odata.link(b, "VirtualMedia"));
+        Odata.link(b, "VirtualMedia"), b);
   }
 }

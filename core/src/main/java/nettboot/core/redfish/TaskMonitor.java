@@ -30,10 +30,12 @@ final class TaskMonitor {
     }
     String monitor = r.location() != null ? r.location() : r.body().getString("@odata.id");
     if (monitor == null) {
+      http.report().capability("task-monitors", "missing", "202 Accepted without Location or @odata.id");
       http.report().quirk("202 Accepted without a task monitor: assumed done, verified by re-reading");
       return Future.succeededFuture(r);
     }
     http.report().quirk("202 Accepted: task monitor followed");
+    http.report().capability("task-monitors", "used", "202 Accepted with a task monitor (" + step + ")");
     long deadline = System.nanoTime() + http.options().taskTimeout().toNanos();
     return poll(step, monitor, r, deadline);
   }
@@ -43,6 +45,7 @@ final class TaskMonitor {
       return Future.failedFuture(new StepFailure(step, "task " + monitor + " did not finish within "
           + http.options().taskTimeout().toSeconds() + " s"));
     }
+    http.report().progress(step + ": waiting for task " + monitor);
     return http.sleep(http.retryWait(last)).compose(v -> http.get(step, monitor)).compose(r -> {
       String state = r.body().getString("TaskState");
       if (r.status() == 202 || (r.success() && state != null && RUNNING.contains(state))) {

@@ -46,12 +46,30 @@ final class TransientErrors {
   /** A transport failure: the one-line reason, and whether another attempt may help. */
   record Transport(String reason, boolean transientFailure) {}
 
-  static Transport of(Throwable t, long timeoutMillis) {
+  /**
+   * Classifies a failed request in one line, without the library's wording (no hex dumps).
+   *
+   * @param timeoutMillis the answer deadline of that request
+   * @param scheme {@code http} or {@code https}: names a protocol mismatch as such
+   */
+  static Transport of(Throwable t, long timeoutMillis, String scheme, RedfishOptions options) {
+    boolean tls = "https".equals(scheme);
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      String type = c.getClass().getSimpleName();
+      if (type.equals("NotSslRecordException")) {
+        return new Transport("plain HTTP on an HTTPS port: the BMC answered without TLS (use its HTTPS port, or "
+            + "http:// with insecure: true)", false);
+      }
+      if (type.equals("SslHandshakeTimeoutException")) {
+        return new Transport("no TLS handshake within " + options.handshakeTimeout().toMillis() + " ms: the port "
+            + "accepts connections but does not complete TLS", false);
+      }
+      if (c instanceof java.security.cert.CertificateException) {
+        return new Transport("TLS certificate not trusted: " + message(c), false);
+      }
+    }
     String ssl = null;
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof java.security.cert.CertificateException) {
-        return new Transport("TLS handshake failed: " + message(c), false);
-      }
       if (c instanceof SSLException) {
         ssl = message(c); // the innermost says most
       }
@@ -60,22 +78,38 @@ final class TransientErrors {
       return new Transport("TLS handshake failed: " + ssl, false);
     }
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      String type = c.getClass().getSimpleName();
       if (c instanceof UnknownHostException) {
         return new Transport("unreachable: unknown host " + message(c), false);
       }
-      if (c instanceof ConnectException || c instanceof NoRouteToHostException) {
-        return new Transport("unreachable: " + message(c), true);
+      if (type.equals("ConnectTimeoutException")) {
+        return new Transport("no TCP connection within " + options.connectTimeout().toMillis() + " ms (host down, "
+            + "or a firewall drops the connection)", true);
       }
-      if (c instanceof TimeoutException
-          || c.getClass().getSimpleName().contains("Timeout")) {
-        return new Transport("no answer within " + timeoutMillis + " ms", true);
+      if (c instanceof NoRouteToHostException) {
+        return new Transport("unreachable: no route to host", true);
+      }
+      if (c instanceof ConnectException) {
+        return new Transport("unreachable: connection refused (nothing listens on that port)", true);
+      }
+      if (c instanceof TimeoutException || type.contains("Timeout")) {
+        return new Transport("no answer within " + timeoutMillis + " ms"
+            + (tls ? "" : " (plain HTTP to an HTTPS port? then use https://)"), true);
+      }
+      if (!tls && (type.contains("Decoder") || type.contains("TooLongFrame")
+          || message(c).toLowerCase(Locale.ROOT).contains("invalid version"))) {
+        return new Transport("plain HTTP on an HTTPS port: the BMC did not answer in HTTP (use https://)", false);
       }
     }
     String m = message(t).toLowerCase(Locale.ROOT);
     if (m.contains("closed") || m.contains("reset") || m.contains("broken pipe")) {
-      return new Transport("connection dropped: " + message(t), true);
+      if (!tls) {
+        return new Transport("connection closed without an answer (plain HTTP to an HTTPS port? then use https://)",
+            true);
+      }
+      return new Transport("connection dropped: " + OneLine.of(message(t)), true);
     }
-    return new Transport(message(t), false);
+    return new Transport(OneLine.of(message(t)), false);
   }
 
   private static String message(Throwable t) {

@@ -19,14 +19,14 @@ import nettboot.core.talos.LocatedYaml.Scalar;
 
 /**
  * Reads a node's {@code bmc:} block: the BMC's base URL, where its user and password come from
- * (a file or an environment variable; an inline user is allowed, an inline password never), and
- * how its certificate is trusted (a PEM file of the certificate or its CA, or {@code insecure:
- * true} explicitly). {@link #resolve} reads those files and variables, for {@code redfish
+ * (a file or an environment variable; an inline user is allowed, an inline password never), how
+ * its certificate is trusted (a PEM file of the certificate or its CA, or {@code insecure: true}
+ * explicitly), and which of its systems is the node ({@code system}: Id or {@code @odata.id}). {@link #resolve} reads those files and variables, for {@code redfish
  * provision}; relative paths are resolved against the nodes file's directory.
  */
 final class BmcReader {
   static final Set<String> FIELDS = Set.of("url", "user", "userFile", "userEnv", "password",
-      "passwordFile", "passwordEnv", "certificate", "insecure", "mediaUrl");
+      "passwordFile", "passwordEnv", "certificate", "insecure", "mediaUrl", "system");
 
   /** Where a credential comes from; {@code at} is the value's location, {@code field} its name. */
   sealed interface Source {
@@ -42,7 +42,7 @@ final class BmcReader {
    * {@code insecure}, a complete block has a {@code certificate}.
    */
   record Block(URI url, Scalar urlAt, String urlField, Source user, Source password, Scalar certificate,
-      String certificateField, boolean insecure, String mediaUrl, boolean complete) {}
+      String certificateField, boolean insecure, String mediaUrl, String system, boolean complete) {}
 
   private final YamlChecker c;
 
@@ -75,8 +75,11 @@ final class BmcReader {
     if (mediaS != null && !(mediaS.text().startsWith("https://") || mediaS.text().startsWith("http://"))) {
       c.problem(mediaS, field + ".mediaUrl", "expected an http(s):// URL");
     }
+    Scalar systemS = c.scalar(m, "system", field + ".system", false);
+    String system = systemS == null ? null
+        : c.check(systemS, field + ".system", () -> BmcTarget.requireSystem(field + ".system", systemS.text()));
     return new Block(url, urlS, field + ".url", user, password, certificate, field + ".certificate", insecure,
-        mediaS == null ? null : mediaS.text(), c.problemCount() == before);
+        mediaS == null ? null : mediaS.text(), system, c.problemCount() == before);
   }
 
   /** Exactly one of {@code keys}; {@code missingField} names the problem when none is given. */
@@ -141,7 +144,7 @@ final class BmcReader {
       return null;
     }
     try {
-      return new BmcTarget(node, b.url(), new BmcCredentials(user, password), trust);
+      return new BmcTarget(node, b.url(), new BmcCredentials(user, password), trust, b.system());
     } catch (InvalidInputException e) {
       c.check(b.urlAt(), b.urlField(), () -> {
         throw e;

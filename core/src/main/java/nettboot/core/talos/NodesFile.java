@@ -15,7 +15,9 @@ import nettboot.core.error.InvalidInputException;
 import nettboot.core.error.NotFoundException;
 import nettboot.core.machine.Names;
 import nettboot.core.machine.Role;
+import nettboot.core.machine.MachineId;
 import nettboot.core.redfish.BmcTarget;
+import nettboot.core.redfish.NodeIdentity;
 import nettboot.core.talos.ClusterReader.ClusterFacts;
 import nettboot.core.talos.Inventory.Node;
 import nettboot.core.talos.Inventory.Tenant;
@@ -41,8 +43,11 @@ public final class NodesFile {
 
   private NodesFile() {}
 
-  /** A node with a {@code bmc:} block, resolved; {@code mediaUrl} null means the default one. */
-  public record BmcEntry(String name, BmcTarget target, String mediaUrl) {}
+  /**
+   * A node with a {@code bmc:} block, resolved; {@code mediaUrl} null means the default one;
+   * {@code identity} is the node's {@code uuid} and {@code macs}, compared with the System's.
+   */
+  public record BmcEntry(String name, BmcTarget target, String mediaUrl, NodeIdentity identity) {}
 
   /** Reads and validates a nodes file; errors name the file by the path given. */
   public static Inventory read(Path file) {
@@ -96,14 +101,32 @@ public final class NodesFile {
       BmcReader bmc = new BmcReader(c.about(name));
       BmcReader.Block b = bmc.read(m.entries().get("bmc"), f);
       BmcTarget target = b == null ? null : bmc.resolve(name, b, baseDir, env);
+      NodeIdentity identity = identity(c.about(name), m, f);
       if (target != null) {
-        out.add(new BmcEntry(name, target, b.mediaUrl()));
+        out.add(new BmcEntry(name, target, b.mediaUrl(), identity));
       }
     }
     if (c.hasProblems()) {
       throw c.failure();
     }
     return out;
+  }
+
+  /** The node's uuid and macs as far as they parse (problems reported). */
+  private static NodeIdentity identity(YamlChecker c, LocatedYaml.Map m, String f) {
+    Scalar uuidS = c.scalar(m, "uuid", f + ".uuid", false);
+    MachineId.Uuid uuid = uuidS == null ? null : c.check(uuidS, f + ".uuid", () -> MachineId.parseUuid(uuidS.text()));
+    List<String> macs = new ArrayList<>();
+    List<LocatedYaml> items = c.seq(m, "macs", f + ".macs", false);
+    for (int k = 0; k < items.size(); k++) {
+      String mf = f + ".macs[" + k + "]";
+      Scalar s = c.scalarItem(items.get(k), mf);
+      MachineId.Mac mac = s == null ? null : c.check(s, mf, () -> MachineId.parseMac(s.text()));
+      if (mac != null) {
+        macs.add(mac.toString());
+      }
+    }
+    return new NodeIdentity(uuid == null ? null : uuid.toString(), macs, true);
   }
 
   private static String text(Path file) {

@@ -11,6 +11,8 @@ import java.util.Map;
  * no locks; {@link SimulatedBmc#snapshot()} copies it out for tests.
  */
 final class BmcState {
+  /** the System's UUID (SMBIOS), new for every simulated BMC */
+  String uuid = java.util.UUID.randomUUID().toString();
   String powerState = "On";
   String bootTarget = "None";
   String bootEnabled = "Disabled";

@@ -36,7 +36,7 @@ final class MediaRoutes {
   void collection(RoutingContext ctx) {
     List<String> uris = new ArrayList<>();
     state.slots.keySet().forEach(id -> uris.add(model.slotUri(id)));
-    Responses.json(ctx, 200, model.collection("VirtualMedia", p.mediaCollection(), "Virtual Media Services", uris), null);
+    Responses.json(ctx, 200, model.collection("VirtualMedia", model.mediaCollection(), "Virtual Media Services", uris), null);
   }
 
   void get(RoutingContext ctx) {

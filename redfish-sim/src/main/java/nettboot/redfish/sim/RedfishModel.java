@@ -9,14 +9,33 @@ final class RedfishModel {
   static final String ROOT = "/redfish/v1";
   private final VendorProfile p;
   private final boolean sessions;
+  private final String systemId;
 
   RedfishModel(VendorProfile profile, boolean sessions) {
+    this(profile, sessions, profile.systemIds().get(0));
+  }
+
+  /** The model as seen from one of the profile's systems. */
+  RedfishModel(VendorProfile profile, boolean sessions, String systemId) {
     this.p = profile;
     this.sessions = sessions;
+    this.systemId = systemId;
+  }
+
+  RedfishModel forSystem(String id) {
+    return new RedfishModel(p, sessions, id);
   }
 
   String systemUri() {
-    return ROOT + "/Systems/" + p.systemId();
+    return ROOT + "/Systems/" + systemId;
+  }
+
+  List<String> systemUris() {
+    return p.systemIds().stream().map(id -> ROOT + "/Systems/" + id).toList();
+  }
+
+  String mediaCollection() {
+    return p.mediaCollection(systemId);
   }
 
   String managerUri() {
@@ -24,7 +43,7 @@ final class RedfishModel {
   }
 
   String slotUri(String id) {
-    return p.mediaCollection() + "/" + id;
+    return mediaCollection() + "/" + id;
   }
 
   static JsonObject link(String uri) {
@@ -82,8 +101,9 @@ final class RedfishModel {
         .put("@odata.type", "#ComputerSystem.v1_20_0.ComputerSystem")
         .put("@odata.id", systemUri())
         .put("@odata.etag", s.systemEtag())
-        .put("Id", p.systemId())
+        .put("Id", systemId)
         .put("Name", "Simulated server")
+        .put("UUID", s.uuid)
         .put("SystemType", "Physical")
         .put("Manufacturer", p.vendor())
         .put("PowerState", s.powerState)
@@ -93,7 +113,7 @@ final class RedfishModel {
             .put("target", systemUri() + "/Actions/ComputerSystem.Reset")
             .put("@Redfish.ActionInfo", systemUri() + "/ResetActionInfo")));
     if (p.mediaUnderSystems()) {
-      sys.put("VirtualMedia", link(p.mediaCollection()));
+      sys.put("VirtualMedia", link(mediaCollection()));
     }
     if (p.refuseBootDuringPost()) {
       sys.put("Oem", new JsonObject().put("Sim", new JsonObject()
@@ -112,7 +132,9 @@ final class RedfishModel {
   JsonObject manager() {
     JsonObject m = new JsonObject().put("@odata.type", "#Manager.v1_19_0.Manager")
         .put("@odata.id", managerUri()).put("Id", p.managerId()).put("Name", "Simulated BMC")
-        .put("ManagerType", "BMC").put("FirmwareVersion", "sim-1.0");
+        .put("ManagerType", "BMC").put("Model", "redfish-sim " + p.name()).put("FirmwareVersion", "sim-1.0")
+        .put("Links", new JsonObject().put("ManagerForServers",
+            new JsonArray(systemUris().stream().map(RedfishModel::link).toList())));
     if (!p.mediaUnderSystems()) {
       m.put("VirtualMedia", link(p.mediaCollection()));
     }

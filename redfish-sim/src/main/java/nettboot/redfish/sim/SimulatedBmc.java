@@ -20,6 +20,8 @@ public final class SimulatedBmc extends VerticleBase {
   private final int requestedPort;
   private final SystemBacking backing;
   private BmcState state;
+  /** every system's state, the first one's is {@link #state} (sessions, tasks and faults live there) */
+  private final List<BmcState> systems = new java.util.ArrayList<>();
   private HttpServer server;
   private MediaFetcher fetcher;
 
@@ -53,8 +55,8 @@ public final class SimulatedBmc extends VerticleBase {
     PowerControl power = backing == null ? new SimPower(vertx, state, settings)
         : new BackedPower(vertx, state, settings, backing);
     BackedMedia backedMedia = backing == null ? null : new BackedMedia(vertx, backing, settings.profile());
-    SystemRoutes system = new SystemRoutes(state, settings, model, pre, tasks, power);
-    MediaRoutes media = new MediaRoutes(state, settings, model, pre, tasks, fetcher, backedMedia);
+    systems.clear();
+    systems.add(state);
 
     Router r = Router.router(vertx);
     r.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
@@ -69,23 +71,37 @@ public final class SimulatedBmc extends VerticleBase {
       r.delete(V1 + "/SessionService/Sessions/:id").handler(Responses.guard(auth::logout));
     }
     VendorProfile p = settings.profile();
-    String sys = model.systemUri();
     r.get(V1 + "/Systems").handler(ctx -> Responses.json(ctx, 200,
-        model.collection("ComputerSystem", V1 + "/Systems", "Computer System Collection", List.of(sys)), null));
-    r.get(sys).handler(Responses.guard(system::get));
-    r.patch(sys).handler(Responses.guard(system::patch));
-    r.post(sys + "/Actions/ComputerSystem.Reset").handler(Responses.guard(system::reset));
-    r.get(sys + "/ResetActionInfo").handler(Responses.guard(system::resetActionInfo));
+        model.collection("ComputerSystem", V1 + "/Systems", "Computer System Collection", model.systemUris()), null));
+    List<String> ids = p.systemIds();
+    for (int i = 0; i < ids.size(); i++) {
+      BmcState st = i == 0 ? state : new BmcState(p);
+      if (i > 0) {
+        systems.add(st);
+      }
+      RedfishModel m = model.forSystem(ids.get(i));
+      PowerControl pc = i == 0 ? power : new SimPower(vertx, st, settings);
+      SystemRoutes system = new SystemRoutes(st, settings, m, new Preconditions(st, settings), tasks, pc);
+      String sys = m.systemUri();
+      r.get(sys).handler(Responses.guard(system::get));
+      r.patch(sys).handler(Responses.guard(system::patch));
+      r.post(sys + "/Actions/ComputerSystem.Reset").handler(Responses.guard(system::reset));
+      r.get(sys + "/ResetActionInfo").handler(Responses.guard(system::resetActionInfo));
+      if (i == 0 || p.mediaUnderSystems()) {
+        MediaRoutes media = new MediaRoutes(st, settings, m, i == 0 ? pre : new Preconditions(st, settings), tasks,
+            fetcher, i == 0 ? backedMedia : null);
+        String vm = m.mediaCollection();
+        r.get(vm).handler(Responses.guard(media::collection));
+        r.get(vm + "/:slot").handler(Responses.guard(media::get));
+        r.patch(vm + "/:slot").handler(Responses.guard(media::patch));
+        r.get(vm + "/:slot/InsertMediaActionInfo").handler(Responses.guard(media::actionInfo));
+        r.post(vm + "/:slot/Actions/VirtualMedia.InsertMedia").handler(Responses.guard(media::insert));
+        r.post(vm + "/:slot/Actions/VirtualMedia.EjectMedia").handler(Responses.guard(media::eject));
+      }
+    }
     r.get(V1 + "/Managers").handler(ctx -> Responses.json(ctx, 200,
         model.collection("Manager", V1 + "/Managers", "Manager Collection", List.of(model.managerUri())), null));
     r.get(model.managerUri()).handler(ctx -> Responses.json(ctx, 200, model.manager(), null));
-    String vm = p.mediaCollection();
-    r.get(vm).handler(Responses.guard(media::collection));
-    r.get(vm + "/:slot").handler(Responses.guard(media::get));
-    r.patch(vm + "/:slot").handler(Responses.guard(media::patch));
-    r.get(vm + "/:slot/InsertMediaActionInfo").handler(Responses.guard(media::actionInfo));
-    r.post(vm + "/:slot/Actions/VirtualMedia.InsertMedia").handler(Responses.guard(media::insert));
-    r.post(vm + "/:slot/Actions/VirtualMedia.EjectMedia").handler(Responses.guard(media::eject));
     r.get(V1 + "/TaskService").handler(ctx -> Responses.json(ctx, 200, model.taskService(), null));
     r.get(V1 + "/TaskService/Tasks/:id").handler(Responses.guard(tasks::task));
     r.get(V1 + "/TaskService/TaskMonitors/:id").handler(Responses.guard(tasks::monitor));
@@ -136,16 +152,23 @@ public final class SimulatedBmc extends VerticleBase {
     return (settings.tls() == null ? "http" : "https") + "://" + h + ":" + port();
   }
 
-  /** A copy of the state, taken on the BMC's own context. */
+  /** A copy of the (first) system's state, taken on the BMC's own context. */
   public Future<SimSnapshot> snapshot() {
+    return snapshot(0);
+  }
+
+  /** A copy of system {@code i}'s state (in the order of the profile's system Ids). */
+  public Future<SimSnapshot> snapshot(int i) {
     Promise<SimSnapshot> p = Promise.promise();
     context.runOnContext(v -> {
+      BmcState state = systems.get(i);
       SlotState cd = state.slots.values().stream()
           .filter(s -> s.spec.mediaTypes().contains("CD") || s.spec.mediaTypes().contains("DVD"))
           .findFirst().orElse(null);
       p.complete(new SimSnapshot(state.powerState, state.bootTarget, state.bootEnabled, state.bootMode,
           cd == null ? null : cd.image, cd != null && cd.inserted, cd == null ? 0 : cd.bytes,
-          cd == null ? null : cd.sha256, List.copyOf(state.boots), state.requests, state.sessions.size()));
+          cd == null ? null : cd.sha256, List.copyOf(state.boots), this.state.requests, this.state.sessions.size(),
+          state.uuid));
     });
     return p.future();
   }

@@ -24,15 +24,18 @@ import nettboot.core.error.InvalidInputException;
  * @param enabledValues BootSourceOverrideEnabled AllowableValues (XCC: no Continuous)
  * @param ifMatchRequired PATCH without If-Match is 428 Precondition Required
  * @param registry message-id prefix in errors
+ * @param systemCount systems behind the one manager: 1, or several ({@code systemId} + 1, 2, …; a
+ *     multi-node chassis), each with its own power, boot override and virtual media
  */
 public record VendorProfile(String name, String vendor, String systemId, String managerId,
     boolean mediaUnderSystems, List<SlotSpec> slots, boolean mediaActions, boolean insertActionInfo,
     Set<String> requiredInActionInfo, Set<String> requiredBy400, Set<String> rejectedParams,
     List<String> protocols, boolean protocolsOnAction, boolean transientFirstInsert, boolean ejectNeedsBody,
     boolean refuseBootDuringPost, List<String> bootTargets, List<String> enabledValues,
-    boolean ifMatchRequired, String registry) {
+    boolean ifMatchRequired, String registry, int systemCount) {
 
-  public static final List<String> NAMES = List.of("generic", "idrac", "ilo", "supermicro", "xcc", "openbmc");
+  public static final List<String> NAMES = List.of("generic", "idrac", "ilo", "supermicro", "xcc", "openbmc",
+      "multi");
 
   private static final List<String> DMTF_TARGETS = List.of("None", "Pxe", "Cd", "Usb", "Hdd", "BiosSetup", "UefiShell",
       "UefiHttp");
@@ -44,32 +47,36 @@ public record VendorProfile(String name, String vendor, String systemId, String 
       case "generic" -> new VendorProfile("generic", "DMTF", "1", "BMC", false,
           List.of(new SlotSpec("Cd", List.of("CD", "DVD")), new SlotSpec("Usb", List.of("USBStick"))),
           true, true, Set.of("Image"), Set.of(), Set.of(), HTTP_HTTPS, false, false, false, false,
-          DMTF_TARGETS, ALL_ENABLED, false, "Base.1.15");
+          DMTF_TARGETS, ALL_ENABLED, false, "Base.1.15", 1);
       case "idrac" -> new VendorProfile("idrac", "Dell-like", "System.Embedded.1", "iDRAC.Embedded.1", true,
           List.of(new SlotSpec("1", List.of("CD", "DVD")), new SlotSpec("2", List.of("USBStick"))),
           true, false, Set.of(), Set.of("Inserted", "WriteProtected"), Set.of(), HTTP_HTTPS, false, true, false, false,
           List.of("None", "Pxe", "Floppy", "Cd", "Hdd", "BiosSetup", "Utilities", "UefiTarget", "SDCard", "UefiHttp"),
-          ALL_ENABLED, false, "IDRAC.2.9");
+          ALL_ENABLED, false, "IDRAC.2.9", 1);
       case "ilo" -> new VendorProfile("ilo", "HPE-like", "1", "1", false,
           List.of(new SlotSpec("1", List.of("Floppy", "USBStick")), new SlotSpec("2", List.of("CD", "DVD"))),
           true, false, Set.of(), Set.of(), Set.of(), HTTP_HTTPS, false, false, true, true,
           List.of("None", "Cd", "Hdd", "Usb", "SDCard", "Utilities", "Diags", "BiosSetup", "Pxe", "UefiShell",
               "UefiHttp", "UefiTarget"),
-          ALL_ENABLED, false, "iLO.2.18");
+          ALL_ENABLED, false, "iLO.2.18", 1);
       case "supermicro" -> new VendorProfile("supermicro", "Supermicro-like", "1", "1", false,
           List.of(new SlotSpec("CD1", List.of("CD", "DVD"))),
           true, false, Set.of(), Set.of(), Set.of("Inserted", "WriteProtected"), HTTP_HTTPS, true, false, false, false,
           List.of("None", "Pxe", "Floppy", "Hdd", "UsbCd", "UsbFloppy", "UsbHdd", "BiosSetup", "UefiShell"),
-          ALL_ENABLED, false, "SMC.1.0");
+          ALL_ENABLED, false, "SMC.1.0", 1);
       case "xcc" -> new VendorProfile("xcc", "Lenovo-like", "1", "1", false,
           List.of(new SlotSpec("EXT1", List.of("CD", "DVD")), new SlotSpec("EXT2", List.of("USBStick"))),
           false, false, Set.of(), Set.of(), Set.of(), HTTP_HTTPS, false, false, false, false,
           List.of("None", "Pxe", "Cd", "Usb", "Hdd", "BiosSetup", "Diags", "UefiTarget"),
-          List.of("Disabled", "Once"), true, "Base.1.15");
+          List.of("Disabled", "Once"), true, "Base.1.15", 1);
       case "openbmc" -> new VendorProfile("openbmc", "OpenBMC-like", "system", "bmc", false,
           List.of(new SlotSpec("Slot_0", List.of("CD", "USBStick")), new SlotSpec("Slot_1", List.of("USBStick"))),
           true, true, Set.of("Image", "TransferProtocolType"), Set.of(), Set.of(), List.of("HTTPS"), false, false, false,
-          false, List.of("None", "Pxe", "Hdd", "Cd", "Diags", "BiosSetup", "Usb"), ALL_ENABLED, false, "Base.1.15");
+          false, List.of("None", "Pxe", "Hdd", "Cd", "Diags", "BiosSetup", "Usb"), ALL_ENABLED, false, "Base.1.15", 1);
+      case "multi" -> new VendorProfile("multi", "Multi-node chassis (DMTF-like)", "Node", "Chassis", true,
+          List.of(new SlotSpec("Cd", List.of("CD", "DVD"))),
+          true, true, Set.of("Image"), Set.of(), Set.of(), HTTP_HTTPS, false, false, false, false,
+          DMTF_TARGETS, ALL_ENABLED, false, "Base.1.15", 2);
       default -> throw new InvalidInputException("profile", "unknown profile '" + name + "'; one of " + NAMES);
     };
   }
@@ -78,20 +85,34 @@ public record VendorProfile(String name, String vendor, String systemId, String 
   public VendorProfile withSlots(List<SlotSpec> s) {
     return new VendorProfile(name, vendor, systemId, managerId, mediaUnderSystems, s, mediaActions, insertActionInfo,
         requiredInActionInfo, requiredBy400, rejectedParams, protocols, protocolsOnAction, transientFirstInsert,
-        ejectNeedsBody, refuseBootDuringPost, bootTargets, enabledValues, ifMatchRequired, registry);
+        ejectNeedsBody, refuseBootDuringPost, bootTargets, enabledValues, ifMatchRequired, registry, systemCount);
   }
 
   /** The same profile with other BootSourceOverrideTarget AllowableValues. */
   public VendorProfile withBootTargets(List<String> t) {
     return new VendorProfile(name, vendor, systemId, managerId, mediaUnderSystems, slots, mediaActions,
         insertActionInfo, requiredInActionInfo, requiredBy400, rejectedParams, protocols, protocolsOnAction,
-        transientFirstInsert, ejectNeedsBody, refuseBootDuringPost, t, enabledValues, ifMatchRequired, registry);
+        transientFirstInsert, ejectNeedsBody, refuseBootDuringPost, t, enabledValues, ifMatchRequired, registry,
+        systemCount);
   }
 
-  /** The URI of the virtual-media collection. */
+  /** The Ids of the systems behind this BMC: {@code systemId}, or {@code systemId1, systemId2, …}. */
+  public List<String> systemIds() {
+    if (systemCount <= 1) {
+      return List.of(systemId);
+    }
+    return java.util.stream.IntStream.rangeClosed(1, systemCount).mapToObj(i -> systemId + i).toList();
+  }
+
+  /** The URI of the (first) system's virtual-media collection. */
   public String mediaCollection() {
+    return mediaCollection(systemIds().get(0));
+  }
+
+  /** The URI of the virtual-media collection serving the system {@code id}. */
+  public String mediaCollection(String id) {
     return mediaUnderSystems
-        ? "/redfish/v1/Systems/" + systemId + "/VirtualMedia"
+        ? "/redfish/v1/Systems/" + id + "/VirtualMedia"
         : "/redfish/v1/Managers/" + managerId + "/VirtualMedia";
   }
 }

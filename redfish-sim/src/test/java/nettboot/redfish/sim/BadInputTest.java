@@ -154,7 +154,9 @@ class BadInputTest {
     ProvisionReport r = h.run(h.target(bmc), h.mediaUrl("x", true), Mode.FULL,
         SimHarness.fastOptions().withRequestTimeout(Duration.ofMillis(300)));
     assertThat(r.ok()).isFalse();
-    assertThat(r.failure()).contains("no answer within 300 ms").contains("after 6 attempts");
+    // a BMC that never answered in this run is not asked again: one attempt, one clear line
+    assertThat(r.failure()).isEqualTo("no answer within 300 ms").doesNotContain("attempts");
+    assertThat(r.steps()).hasSize(1);
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(DEADLINE);
   }
 }
