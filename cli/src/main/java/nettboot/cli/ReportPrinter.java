@@ -38,9 +38,9 @@ final class ReportPrinter {
       out.printf("  %-14s %-6s %s%n", s.step(), s.status() == 0 ? "-" : String.valueOf(s.status()), s.request());
       StepRecord.Exchange e = s.exchange();
       if (e != null && (e.ifMatch() != null || e.etag() != null || e.location() != null)) {
-        out.printf("  %-14s %-6s   %s%n", "", "", (e.ifMatch() == null ? "" : "If-Match " + e.ifMatch() + "  ")
+        out.printf("  %-14s %-6s   %s%n", "", "", ((e.ifMatch() == null ? "" : "If-Match " + e.ifMatch() + "  ")
             + (e.etag() == null ? "" : "ETag " + e.etag() + "  ")
-            + (e.location() == null ? "" : "Location " + e.location()));
+            + (e.location() == null ? "" : "Location " + e.location())).strip());
       }
       if (!s.bmcSaid().isEmpty()) {
         out.printf("  %-14s %-6s   bmc: %s%n", "", "", s.bmcSaid());

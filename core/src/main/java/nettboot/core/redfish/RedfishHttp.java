@@ -157,7 +157,9 @@ final class RedfishHttp {
       boolean firstContact) {
     long timeout = (firstContact ? firstContactTimeout() : options.requestTimeout()).toMillis();
     HttpRequest<Buffer> req = client.requestAbs(method, absolute(path))
-        .connectTimeout(options.connectTimeout().toMillis())
+        // getting a connection is TCP connect plus TLS handshake, each bounded by the client's own
+        // options (which name the phase that failed); this only backs them up
+        .connectTimeout(options.connectTimeout().toMillis() + options.handshakeTimeout().toMillis() + 500)
         .idleTimeout(timeout)
         .putHeader("Accept", "application/json")
         .putHeader("OData-Version", "4.0");

@@ -92,9 +92,13 @@ final class TransientErrors {
       if (c instanceof ConnectException) {
         return new Transport("unreachable: connection refused (nothing listens on that port)", true);
       }
+      if (message(c).contains("getting a connection")) {
+        return new Transport("no connection within " + (options.connectTimeout().toMillis()
+            + (tls ? options.handshakeTimeout().toMillis() : 0)) + " ms" + (tls ? " (TCP connect and TLS handshake)" : ""),
+            true);
+      }
       if (c instanceof TimeoutException || type.contains("Timeout")) {
-        return new Transport("no answer within " + timeoutMillis + " ms"
-            + (tls ? "" : " (plain HTTP to an HTTPS port? then use https://)"), true);
+        return new Transport("no answer within " + timeoutMillis + " ms", true);
       }
       if (!tls && (type.contains("Decoder") || type.contains("TooLongFrame")
           || message(c).toLowerCase(Locale.ROOT).contains("invalid version"))) {
