@@ -166,7 +166,7 @@ class NodesFileTest {
     d.forEach(System.out::println);
     assertThat(d).anySatisfy(l -> assertThat(l).matches("d\\.yaml:75:\\d+: node cp-2: nodes\\[1\\]\\.fabric\\[0\\]\\.port: "
         + "ToR tor-a1 port swp1 is already cabled to node cp-1"));
-    assertThat(d).anySatisfy(l -> assertThat(l).matches("d\\.yaml:111:\\d+: node cp-3: nodes\\[4\\]\\.name: "
+    assertThat(d).anySatisfy(l -> assertThat(l).matches("d\\.yaml:114:\\d+: node cp-3: nodes\\[4\\]\\.name: "
         + "duplicate node name \\(also nodes\\[2\\]\\)"));
     assertThat(d).hasSize(2);
   }
