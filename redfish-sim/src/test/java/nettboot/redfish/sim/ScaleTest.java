@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import nettboot.core.redfish.BmcTarget;
 import nettboot.core.redfish.FleetJob;
 import nettboot.core.redfish.FleetProvisioner;
 import nettboot.core.redfish.Mode;
@@ -32,7 +33,14 @@ class ScaleTest {
       assertThat(bmcs).hasSize(BMCS);
       List<FleetJob> jobs = new ArrayList<>();
       for (SimulatedBmc b : bmcs) {
-        jobs.add(new FleetJob(h.target(b), h.mediaUrl("node-" + b.port(), true)));
+        List<String> systems = VendorProfile.named(b.profile()).systemIds();
+        for (String system : systems) {
+          // a multi-system BMC gets one node per system, provisioned one after another
+          BmcTarget t = h.target(b);
+          jobs.add(new FleetJob(systems.size() == 1 ? t
+              : new BmcTarget(t.name() + "-" + system, t.url(), t.credentials(), t.trust(), system),
+              h.mediaUrl("node-" + b.port() + "-" + system, true)));
+        }
       }
       AtomicInteger done = new AtomicInteger();
       long start = System.nanoTime();
@@ -41,16 +49,18 @@ class ScaleTest {
           .provision(jobs, BMCS, Mode.FULL, r -> done.incrementAndGet()));
       Duration wall = Duration.ofNanos(System.nanoTime() - start);
       long failed = reports.stream().filter(r -> !r.ok()).count();
-      System.out.println("SCALE: " + BMCS + " BMCs (6 profiles, TLS, real ISO downloads of "
+      System.out.println("SCALE: " + BMCS + " BMCs, " + jobs.size() + " nodes (" + profiles.length + " profiles, TLS, real ISO downloads of "
           + SimHarness.ISO_BYTES / 1024 + " KiB each) provisioned concurrently in " + wall.toMillis() + " ms; "
           + failed + " failed; slowest BMC " + reports.stream().mapToLong(r -> r.elapsed().toMillis()).max().orElse(0)
           + " ms");
       reports.stream().filter(r -> !r.ok()).limit(5).forEach(r -> System.out.println("  " + r.summary()));
-      assertThat(done.get()).isEqualTo(BMCS);
+      assertThat(done.get()).isEqualTo(jobs.size());
       assertThat(failed).isZero();
       assertThat(wall).as("generous bound on 2 cores").isLessThan(Duration.ofMinutes(3));
       for (SimulatedBmc b : bmcs) {
-        assertThat(await(b.snapshot()).downloadedBytes()).isEqualTo(SimHarness.ISO_BYTES);
+        for (int i = 0; i < VendorProfile.named(b.profile()).systemIds().size(); i++) {
+          assertThat(await(b.snapshot(i)).downloadedBytes()).isEqualTo(SimHarness.ISO_BYTES);
+        }
       }
     }
   }
