@@ -13,6 +13,9 @@ import java.util.Map;
 final class BmcState {
   /** the System's UUID (SMBIOS), new for every simulated BMC */
   String uuid = java.util.UUID.randomUUID().toString();
+  /** the MAC of the System's one listed network interface; null lists none (a real backing's NICs) */
+  String mac = String.format("52:54:00:%02x:%02x:%02x", new java.security.SecureRandom().nextInt(256),
+      new java.security.SecureRandom().nextInt(256), new java.security.SecureRandom().nextInt(256));
   String powerState = "On";
   String bootTarget = "None";
   String bootEnabled = "Disabled";

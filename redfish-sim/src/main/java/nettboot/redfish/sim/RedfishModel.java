@@ -115,11 +115,25 @@ final class RedfishModel {
     if (p.mediaUnderSystems()) {
       sys.put("VirtualMedia", link(mediaCollection()));
     }
+    if (s.mac != null) {
+      sys.put("EthernetInterfaces", link(systemUri() + "/EthernetInterfaces"));
+    }
     if (p.refuseBootDuringPost()) {
       sys.put("Oem", new JsonObject().put("Sim", new JsonObject()
           .put("PostState", s.inPost(System.currentTimeMillis()) ? "InPost" : "FinishedPost")));
     }
     return sys;
+  }
+
+  JsonObject ethernetInterfaces(BmcState s) {
+    return collection("EthernetInterface", systemUri() + "/EthernetInterfaces", "Ethernet Interfaces",
+        s.mac == null ? List.of() : List.of(systemUri() + "/EthernetInterfaces/NIC1"));
+  }
+
+  JsonObject ethernetInterface(BmcState s) {
+    return new JsonObject().put("@odata.type", "#EthernetInterface.v1_12_0.EthernetInterface")
+        .put("@odata.id", systemUri() + "/EthernetInterfaces/NIC1").put("Id", "NIC1").put("Name", "NIC 1")
+        .put("MACAddress", s.mac.toUpperCase(java.util.Locale.ROOT)).put("PermanentMACAddress", s.mac);
   }
 
   JsonObject resetActionInfo() {

@@ -87,6 +87,13 @@ public final class SimulatedBmc extends VerticleBase {
       r.patch(sys).handler(Responses.guard(system::patch));
       r.post(sys + "/Actions/ComputerSystem.Reset").handler(Responses.guard(system::reset));
       r.get(sys + "/ResetActionInfo").handler(Responses.guard(system::resetActionInfo));
+      if (backing != null) {
+        st.mac = null; // a real system's NICs are not modelled: none listed
+      }
+      r.get(sys + "/EthernetInterfaces").handler(ctx -> Responses.json(ctx, 200, m.ethernetInterfaces(st), null));
+      if (st.mac != null) {
+        r.get(sys + "/EthernetInterfaces/NIC1").handler(ctx -> Responses.json(ctx, 200, m.ethernetInterface(st), null));
+      }
       if (i == 0 || p.mediaUnderSystems()) {
         MediaRoutes media = new MediaRoutes(st, settings, m, i == 0 ? pre : new Preconditions(st, settings), tasks,
             fetcher, i == 0 ? backedMedia : null);
@@ -168,7 +175,7 @@ public final class SimulatedBmc extends VerticleBase {
       p.complete(new SimSnapshot(state.powerState, state.bootTarget, state.bootEnabled, state.bootMode,
           cd == null ? null : cd.image, cd != null && cd.inserted, cd == null ? 0 : cd.bytes,
           cd == null ? null : cd.sha256, List.copyOf(state.boots), this.state.requests, this.state.sessions.size(),
-          state.uuid));
+          state.uuid, state.mac));
     });
     return p.future();
   }

@@ -107,6 +107,37 @@ class MultiSystemTest {
     assertThat(forced.quirks()).anyMatch(q -> q.contains("identity check turned off"));
   }
 
+  @Test
+  void theNodesMacsMustBeAmongTheOnesTheBmcLists() throws Exception {
+    SimulatedBmc bmc = h.startOne(h.settings("generic"));
+    SimSnapshot before = await(bmc.snapshot());
+    NodeIdentity wrong = new NodeIdentity(null, List.of("02:00:00:00:00:01", "02:00:00:00:00:02"), true);
+    ProvisionReport r = await(new ProvisioningFlow(h.vertx, SimHarness.fastOptions())
+        .run(h.target(bmc), wrong, h.mediaUrl("m", true), Mode.FULL));
+    assertThat(r.failedStep()).isEqualTo("identity");
+    assertThat(r.failure()).contains("none of the node's MACs [02:00:00:00:00:01, 02:00:00:00:00:02]")
+        .contains(before.mac());
+    assertThat(await(bmc.snapshot()).cdImage()).isNull();
+
+    NodeIdentity right = new NodeIdentity(before.uuid(), List.of("02:00:00:00:00:01", before.mac()), true);
+    ProvisionReport ok = await(new ProvisioningFlow(h.vertx, SimHarness.fastOptions())
+        .run(h.target(bmc), right, h.mediaUrl("m", true), Mode.DRY_RUN));
+    assertThat(ok.ok()).as(ok.summary()).isTrue();
+    assertThat(ok.summary()).contains("dry run");
+    assertThat(ok.steps()).anyMatch(s -> s.step().equals("identity")
+        && s.note().equals("node uuid matches; a node MAC matches"));
+  }
+
+  @Test
+  void progressIsReportedWhileANodeWaits() {
+    SimulatedBmc bmc = h.startOne(h.settings("generic", Fault.parse("5xx:3")));
+    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ProvisionReport r = await(new ProvisioningFlow(h.vertx, SimHarness.fastOptions(), lines::add)
+        .run(h.target(bmc), h.mediaUrl("p", true), Mode.FULL));
+    assertThat(r.ok()).as(r.summary()).isTrue();
+    assertThat(lines).anyMatch(l -> l.startsWith(r.node() + ": ") && l.contains("HTTP 503") && l.contains("retrying"));
+  }
+
   private ProvisionReport runAs(SimulatedBmc bmc, String uuid, boolean check) {
     NodeIdentity id = new NodeIdentity(uuid, List.of(), true);
     return await(new ProvisioningFlow(h.vertx, SimHarness.fastOptions())
