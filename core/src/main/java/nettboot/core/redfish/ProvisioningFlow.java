@@ -3,6 +3,7 @@ package nettboot.core.redfish;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
 
@@ -67,7 +68,9 @@ public final class ProvisioningFlow {
     Run run = new Run(http, target, identity, mediaUrl, mode);
     Promise<Void> finished = Promise.promise();
     long deadline = vertx.setTimer(options.nodeTimeout().toMillis(), id -> {
-      String why = "node deadline of " + options.nodeTimeout().toSeconds() + " s passed; nothing more sent to the BMC";
+      Duration d = options.nodeTimeout();
+      String why = "node deadline of " + (d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms")
+          + " passed; nothing more sent to the BMC";
       http.stop(why);
       report.fail(report.currentStep(), why);
       finished.tryComplete();

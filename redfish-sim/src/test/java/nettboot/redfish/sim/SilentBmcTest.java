@@ -128,6 +128,20 @@ class SilentBmcTest {
   }
 
   @Test
+  void theNodeDeadlineEndsASlowBmcAndNothingMoreIsSent() throws Exception {
+    SimulatedBmc bmc = h.startOne(h.settings("generic", Fault.parse("latency:150")));
+    RedfishOptions o = SimHarness.fastOptions().withDeadlines(Duration.ofSeconds(5), Duration.ofMillis(700));
+    ProvisionReport r = h.run(h.target(bmc), h.mediaUrl("slow", true), Mode.FULL, o);
+    assertThat(r.ok()).isFalse();
+    assertThat(r.failure()).isEqualTo("node deadline of 700 ms passed; nothing more sent to the BMC");
+    long requests = nettboot.core.testsupport.Futures.await(bmc.snapshot()).requests();
+    Thread.sleep(500);
+    assertThat(nettboot.core.testsupport.Futures.await(bmc.snapshot()).requests()).as("nothing sent afterwards")
+        .isLessThanOrEqualTo(requests + 1);
+    assertThat(nettboot.core.testsupport.Futures.await(bmc.snapshot()).cdImage()).isNull();
+  }
+
+  @Test
   void plainHttpToAnHttpsBmcIsNamedAsSuch() {
     SimulatedBmc bmc = h.startOne(h.settings("generic"));
     BmcTarget t = target("http", bmc.port());
