@@ -32,14 +32,14 @@ import picocli.CommandLine.Option;
 /** Runs simulated BMCs until stopped (Ctrl-C). */
 @Command(name = "redfish-sim", mixinStandardHelpOptions = true,
     description = {"Run simulated Redfish BMCs (vendor profiles, fault injection) until Ctrl-C.",
-        "Profiles generic, idrac, ilo, supermicro, xcc, openbmc; fault injection; many BMCs on consecutive ports. HTTPS with a certificate from a lab CA in --pki",
+        "Profiles generic, idrac, ilo, supermicro, xcc, openbmc, multi (two systems); fault injection; many BMCs on consecutive ports. HTTPS with a certificate from a lab CA in --pki",
         "(created if missing; pin its root-ca.crt), or --plain-http for debugging. The password is read",
         "from --password-file, or generated into PKI/bmc-password (0600).",
         "With --qemu DIR every BMC's system is a QEMU VM (machine directory DIR/bmc-N): power starts and",
         "stops it, InsertMedia downloads the ISO into it as its CD, the boot override sets its boot order.",
         "VMs start Off; Ctrl-C stops every VM."})
 final class RedfishSimCommand implements Runnable {
-  @Option(names = "--profile", defaultValue = "generic", description = "One of " + "generic, idrac, ilo, supermicro, xcc, openbmc (default: ${DEFAULT-VALUE})")
+  @Option(names = "--profile", defaultValue = "generic", description = "One of " + "generic, idrac, ilo, supermicro, xcc, openbmc, multi (default: ${DEFAULT-VALUE})")
   String profile;
 
   @Option(names = "--listen", defaultValue = "[::1]:8000", description = "First BMC's address:port; more BMCs take the next ports (default: ${DEFAULT-VALUE})")
