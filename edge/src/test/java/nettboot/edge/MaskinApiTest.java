@@ -43,12 +43,15 @@ class MaskinApiTest {
 
   @BeforeAll
   void start(@TempDir Path tmp) {
-    f = new EdgeFixture(tmp, null, Duration.ZERO, s -> s,
-        c -> c.withAdminTenants(Map.of("maskin", Set.of("acme"))));
+    f = newFixture(tmp, c -> c.withAdminTenants(Map.of("maskin", Set.of("acme"))));
     f.ca.issueAdmin("maskin");
     f.profileFor("acme");
     f.profileFor("globex");
     maskin = f.client(f.options(f.ca.adminCertPath("maskin"), f.ca.adminKeyPath("maskin")));
+  }
+
+  EdgeFixture newFixture(Path tmp, java.util.function.UnaryOperator<EdgeConfig> tweak) {
+    return new EdgeFixture(tmp, null, Duration.ZERO, s -> s, tweak);
   }
 
   @AfterAll
@@ -195,7 +198,7 @@ class MaskinApiTest {
   }
 
   /** The id of the newest event. */
-  private long drain(long after) {
+  long drain(long after) {
     long cursor = after;
     while (true) {
       JsonObject page = f.adminJson(HttpMethod.GET, "/v1/admin/events?after=" + cursor + "&wait=0", null)
