@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
         "States: New, Provisioning, Active, Reprovision, Maintenance, Decommission, Decommissioned, Failed."},
     subcommands = {MachineCommand.Enroll.class, MachineCommand.ListMachines.class,
         MachineCommand.Show.class, MachineCommand.State.class, MachineCommand.History.class,
-        MachineCommand.SetProfile.class, MachineCommand.PutConfig.class})
+        MachineCommand.SetProfile.class, MachineCommand.PutConfig.class, MachineCommand.SetBmc.class})
 final class MachineCommand {
 
   static String enc(String s) {
@@ -128,16 +128,31 @@ final class MachineCommand {
     @Option(names = "--expected-version", description = "Refuse unless the machine is still at this version")
     Long expectedVersion;
 
+    @Option(names = "--reboot", description = {"Then power-cycle it through its BMC (Reprovision, Maintenance,",
+        "Decommission): the server re-mounts the tenant's media, sets the boot override and resets it;",
+        "the result is in the history. Exit 7 when the BMC failed (the transition stands)."})
+    boolean reboot;
+
     @Override
     public void run() {
       JsonObject body = new JsonObject().put("state", state).put("reason", reason);
       if (expectedVersion != null) {
         body.put("expectedVersion", expectedVersion);
       }
+      if (reboot) {
+        body.put("reboot", true);
+      }
       try (AdminClient c = admin.connect()) {
         JsonObject m = c.put("/v1/admin/machines/" + enc(id) + "/state", body);
         System.out.println(id(m) + " is now " + m.getString("state") + " (version "
             + m.getLong("version") + ")");
+        JsonObject r = m.getJsonObject("reboot");
+        if (r != null) {
+          System.out.println(r.getString("result"));
+          if (!r.getBoolean("ok")) {
+            throw new RedfishCommand.PartialFailure();
+          }
+        }
       }
     }
   }
@@ -209,6 +224,49 @@ final class MachineCommand {
         JsonObject r = c.putText("/v1/admin/machines/" + enc(id) + "/config", "application/yaml", yaml);
         System.out.println("stored config for " + id + " (" + r.getLong("bytes") + " bytes, sha256 "
             + r.getString("sha256") + ")");
+      }
+    }
+  }
+
+  @Command(name = "set-bmc", mixinStandardHelpOptions = true,
+      description = {"Record the machine's BMC, so the server can power-cycle it ('machine state … --reboot').",
+          "The password stays out of the store: give the path of a file on the server or the name of",
+          "an environment variable of the server process."})
+  static final class SetBmc implements Runnable {
+    @Mixin AdminOptions admin;
+
+    @Parameters(index = "0", paramLabel = "ID", description = "SMBIOS UUID or any enrolled MAC")
+    String id;
+
+    @Option(names = "--url", required = true, description = "https://HOST[:PORT] of the BMC")
+    String url;
+
+    @Option(names = "--certificate", required = true, description = "PEM file: the BMC's certificate or its CA, pinned")
+    java.nio.file.Path certificate;
+
+    @Option(names = "--user", required = true, description = "BMC user")
+    String user;
+
+    @Option(names = "--password-file", description = "Absolute path of the password file on the server")
+    String passwordFile;
+
+    @Option(names = "--password-env", description = "Environment variable of the server holding the password")
+    String passwordEnv;
+
+    @Override
+    public void run() {
+      String pem;
+      try {
+        pem = java.nio.file.Files.readString(certificate);
+      } catch (java.io.IOException e) {
+        throw new nettboot.core.error.InvalidInputException(certificate.toString(), "cannot read: " + e.getMessage());
+      }
+      JsonObject body = new JsonObject().put("url", url).put("certificate", pem).put("user", user)
+          .put("passwordFile", passwordFile).put("passwordEnv", passwordEnv);
+      try (AdminClient c = admin.connect()) {
+        JsonObject r = c.put("/v1/admin/machines/" + enc(id) + "/bmc", body);
+        System.out.println("BMC of " + id + ": " + r.getString("url") + " (user " + r.getString("user")
+            + ", password from " + r.getString("password") + ")");
       }
     }
   }

@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
         ServeCommand.class,
         MachineCommand.class,
         ProfileCommand.class,
+        TenantCommand.class,
         ArtifactCommand.class,
         BenchTool.class,
         TalosCommand.class,

@@ -5,6 +5,12 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** Runs the metadata server in the foreground until SIGINT/SIGTERM. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -70,15 +76,37 @@ final class ServeCommand implements Runnable {
       description = "Boot lookups per second a tenant regains (default: ${DEFAULT-VALUE})")
   int bootRatePerTenant;
 
+  @Option(names = "--admin-tenants", paramLabel = "ADMIN=TENANT[,TENANT]…",
+      description = {"Limit the admin certificate CN=ADMIN (a service such as Maskin) to these tenants;",
+          "repeat for several admins. Admins not named see every tenant."})
+  List<String> adminTenants = new ArrayList<>();
+
   @Override
   public void run() {
     ServerRuntime.Settings s = new ServerRuntime.Settings(pki, data, listen.boot(), listen.config(),
         listen.admin(), listen.ops(), postgres, eventLoops, !noAccessLog, cacheTtl(cacheTtlMs), listen.events(),
         new nettboot.edge.ClientLimits(java.time.Duration.ofMillis(requestHeadTimeoutMs), bootBurstPerAddress,
             bootRatePerAddress, bootBurstPerTenant, bootRatePerTenant),
-        init);
+        init, tenantScopes(adminTenants));
     ServerRuntime runtime = ServerRuntime.start(s);
     runUntilSignal(runtime);
+  }
+
+  /** {@code ADMIN=T1,T2} entries as a map; an admin named twice is refused. */
+  static Map<String, Set<String>> tenantScopes(List<String> entries) {
+    Map<String, Set<String>> out = new TreeMap<>();
+    for (String e : entries) {
+      int eq = e.indexOf('=');
+      if (eq < 1 || eq == e.length() - 1) {
+        throw new nettboot.core.error.InvalidInputException("--admin-tenants",
+            "expected ADMIN=TENANT[,TENANT]…, got " + nettboot.core.error.ErrorText.printable(e));
+      }
+      String admin = e.substring(0, eq);
+      if (out.put(admin, new TreeSet<>(List.of(e.substring(eq + 1).split(",", -1)))) != null) {
+        throw new nettboot.core.error.InvalidInputException("--admin-tenants", "admin " + admin + " named twice");
+      }
+    }
+    return out;
   }
 
   static java.time.Duration cacheTtl(long ms) {

@@ -40,7 +40,13 @@ final class AdminRoutes {
     r.route().handler(ctx -> RequestScope.install(ctx, LISTENER, services));
     r.route().handler(this::requireAdmin);
     ArtifactRoutes artifacts = new ArtifactRoutes(services);
-    r.put("/v1/admin/artifacts/:name").handler(artifacts::upload);
+    r.put("/v1/admin/artifacts/:name").handler(ctx -> {
+      if (TenantScope.limited(ctx)) {
+        TenantScope.refuse(ctx, "artifacts are shared by every tenant: a tenant-limited certificate cannot upload");
+        return;
+      }
+      artifacts.upload(ctx);
+    });
     r.get("/v1/admin/artifacts").handler(ctx -> handle(ctx, "admin_artifacts",
         () -> admin.artifacts().map(a -> json(200, AdminJson.artifacts(a)))));
     r.get("/v1/admin/openapi.yaml").handler(ctx -> {
@@ -50,10 +56,15 @@ final class AdminRoutes {
     BodyHandler body = BodyHandler.create(false)
         .setBodyLimit(services.config().maxAdminBodyBytes())
         .setHandleFileUploads(false);
-    r.routeWithRegex("^/v1/admin/(machines|profiles)(/.*)?$").handler(body);
+    r.routeWithRegex("^/v1/admin/(machines|profiles|tenants)(/.*)?$").handler(body);
+    TenantScope scope = new TenantScope(admin);
+    r.route("/v1/admin/machines/:id").handler(scope::machine);
+    r.route("/v1/admin/machines/:id/*").handler(scope::machine);
+    new ControlRoutes(this, services).mount(r);
     r.post("/v1/admin/machines").handler(ctx -> handle(ctx, "admin_enroll", () -> enroll(ctx)));
     r.get("/v1/admin/machines").handler(ctx -> handle(ctx, "admin_list",
-        () -> admin.machines(tenantParam(ctx)).map(ms -> json(200, AdminJson.machines(ms)))));
+        () -> admin.machines(tenantParam(ctx)).map(ms -> json(200,
+            AdminJson.machines(TenantScope.filter(ctx, ms, m -> m.tenant()))))));
     r.get("/v1/admin/machines/:id").handler(ctx -> handle(ctx, "admin_show",
         () -> admin.machine(id(ctx)).map(m -> json(200, AdminJson.machine(m)))));
     r.put("/v1/admin/machines/:id/state").handler(ctx -> handle(ctx, "admin_state", () -> transition(ctx)));
@@ -66,9 +77,11 @@ final class AdminRoutes {
         () -> admin.config(id(ctx)).map(yaml -> new Reply(200, "application/yaml", yaml))));
     r.put("/v1/admin/profiles/:name").handler(ctx -> handle(ctx, "admin_profile_put", () -> putProfile(ctx)));
     r.get("/v1/admin/profiles").handler(ctx -> handle(ctx, "admin_profiles",
-        () -> admin.profiles(tenantParam(ctx)).map(ps -> json(200, AdminJson.profiles(ps)))));
+        () -> admin.profiles(tenantParam(ctx)).map(ps -> json(200,
+            AdminJson.profiles(TenantScope.filter(ctx, ps, p -> p.tenant()))))));
     r.get("/v1/admin/profiles/:name").handler(ctx -> handle(ctx, "admin_profile",
         () -> admin.profile(Names.requireProfile("name", ctx.pathParam("name")))
+            .map(p -> TenantScope.visible(ctx, p, p.tenant(), "no profile named " + p.name()))
             .map(p -> json(200, AdminJson.profile(p)))));
     r.errorHandler(404, ctx -> HttpErrors.sendJson(ctx.response(), 404, error(ctx, "no such endpoint")));
     r.errorHandler(405, ctx -> HttpErrors.sendJson(ctx.response(), 405, error(ctx, "method not allowed")));
@@ -85,6 +98,7 @@ final class AdminRoutes {
     ClientIdentity who = PeerIdentity.of(ctx.request().connection(), services.config().bootDomain());
     if (who instanceof ClientIdentity.Admin a) {
       scope.actor = a.subject();
+      scope.tenants = services.config().tenantsOf(a.name());
       ctx.next();
       return;
     }
@@ -100,6 +114,7 @@ final class AdminRoutes {
     Enrollment e = Enrollment.of(AdminJson.str(b, "uuid"), AdminJson.strings(b, "macs"),
         AdminJson.str(b, "tenant"), AdminJson.str(b, "role"), AdminJson.str(b, "hostname"),
         AdminJson.str(b, "profile"));
+    TenantScope.require(ctx, e.tenant());
     return admin.enroll(e, actor(ctx)).map(m -> json(201, AdminJson.machine(m)));
   }
 
@@ -109,7 +124,7 @@ final class AdminRoutes {
     MachineState to = MachineState.parse(AdminJson.required(b, "state"));
     String reason = Optional.ofNullable(AdminJson.str(b, "reason")).orElse("");
     return admin.transition(id, to, AdminJson.expectedVersion(b, ctx.request().getHeader("if-match")),
-        actor(ctx), reason).map(m -> json(200, AdminJson.machine(m)));
+        actor(ctx), reason, ControlJson.flag(b, "reboot")).map(t -> json(200, ControlJson.transitioned(t)));
   }
 
   private Future<Reply> setProfile(RoutingContext ctx) {
@@ -135,24 +150,25 @@ final class AdminRoutes {
     JsonObject b = AdminJson.body(ctx.body().buffer());
     BootProfile p = new BootProfile(name, AdminJson.required(b, "tenant"), AdminJson.required(b, "kernel"),
         AdminJson.required(b, "initrd"), AdminJson.str(b, "cmdline"), services.clock().instant());
+    TenantScope.require(ctx, p.tenant());
     return admin.putProfile(p).map(saved -> json(200, AdminJson.profile(saved)));
   }
 
   // ---- plumbing ----
 
   /** A successful answer: a JSON object, or YAML text. */
-  private record Reply(int status, String contentType, Object body) {}
+  record Reply(int status, String contentType, Object body) {}
 
-  private static Reply json(int status, JsonObject body) {
+  static Reply json(int status, JsonObject body) {
     return new Reply(status, "application/json", body);
   }
 
-  private interface Action {
+  interface Action {
     Future<Reply> run();
   }
 
   /** Runs an action; synchronous validation errors and failed futures both become JSON errors. */
-  private void handle(RoutingContext ctx, String endpoint, Action action) {
+  void handle(RoutingContext ctx, String endpoint, Action action) {
     RequestScope.of(ctx).endpoint = endpoint;
     Future<Reply> f;
     try {
@@ -197,11 +213,17 @@ final class AdminRoutes {
 
   private static Optional<String> tenantParam(RoutingContext ctx) {
     String tenant = ctx.request().getParam("tenant");
-    return tenant == null || tenant.isEmpty() ? Optional.empty()
+    Optional<String> t = tenant == null || tenant.isEmpty() ? Optional.empty()
         : Optional.of(Names.requireTenant("tenant", tenant));
+    t.ifPresent(name -> TenantScope.require(ctx, name));
+    return t;
   }
 
-  private static String actor(RoutingContext ctx) {
+  static MachineId machineId(RoutingContext ctx) {
+    return id(ctx);
+  }
+
+  static String actor(RoutingContext ctx) {
     return RequestScope.of(ctx).actor;
   }
 }

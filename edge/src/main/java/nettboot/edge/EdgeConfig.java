@@ -1,5 +1,12 @@
 package nettboot.edge;
 
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import nettboot.core.machine.Names;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +32,8 @@ import nettboot.core.error.InvalidInputException;
  *     when on, install netboots carry {@code talos.events.sink} and install evidence from Talos
  *     moves machines to Active
  * @param limits per-client deadlines and boot-lookup budgets ({@link ClientLimits#DEFAULT})
+ * @param adminTenants admin certificate names ({@code CN}) limited to a set of tenants; an admin
+ *     not named here sees every tenant
  */
 public record EdgeConfig(
     ListenAddress boot,
@@ -44,7 +53,8 @@ public record EdgeConfig(
     boolean accessLog,
     Duration configTokenTtl,
     ListenAddress events,
-    ClientLimits limits) {
+    ClientLimits limits,
+    Map<String, Set<String>> adminTenants) {
 
   public static final long DEFAULT_MAX_ADMIN_BODY = 1 << 20;
   public static final long DEFAULT_MAX_ARTIFACT = 16L << 30;
@@ -80,6 +90,35 @@ public record EdgeConfig(
       throw new InvalidInputException("config-token-ttl", "must be between 1 minute and 24 hours");
     }
     Objects.requireNonNull(limits, "limits");
+    adminTenants = validTenantScopes(adminTenants);
+  }
+
+  /** Admin names and tenant names checked; each admin limited to at least one tenant. */
+  private static Map<String, Set<String>> validTenantScopes(Map<String, Set<String>> scopes) {
+    Map<String, Set<String>> out = new TreeMap<>();
+    for (Map.Entry<String, Set<String>> e : scopes.entrySet()) {
+      Names.requireAdmin("admin-tenants", e.getKey());
+      if (e.getValue().isEmpty()) {
+        throw new InvalidInputException("admin-tenants", "admin " + e.getKey() + " is limited to no tenant");
+      }
+      for (String t : e.getValue()) {
+        Names.requireTenant("admin-tenants", t);
+      }
+      out.put(e.getKey(), Set.copyOf(e.getValue()));
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** The tenants {@code admin} is limited to; empty when it sees every tenant. */
+  public Optional<Set<String>> tenantsOf(String admin) {
+    return Optional.ofNullable(adminTenants.get(admin));
+  }
+
+  /** The same configuration with admin certificates limited to tenants. */
+  public EdgeConfig withAdminTenants(Map<String, Set<String>> scopes) {
+    return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
+        artifactDir, eventLoops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
+        handshakeTimeout, accessLog, configTokenTtl, events, limits, scopes);
   }
 
   /** Defaults for everything but addresses and files. */
@@ -89,40 +128,40 @@ public record EdgeConfig(
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, Math.max(1, Runtime.getRuntime().availableProcessors()),
         DEFAULT_MAX_ADMIN_BODY, DEFAULT_MAX_ARTIFACT, Duration.ofSeconds(60),
-        Duration.ofSeconds(10), true, Duration.ofHours(1), null, ClientLimits.DEFAULT);
+        Duration.ofSeconds(10), true, Duration.ofHours(1), null, ClientLimits.DEFAULT, Map.of());
   }
 
   /** The same configuration with the Talos events sink listening on {@code address} (null: off). */
   public EdgeConfig withEvents(ListenAddress address) {
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, eventLoops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
-        handshakeTimeout, accessLog, configTokenTtl, address, limits);
+        handshakeTimeout, accessLog, configTokenTtl, address, limits, adminTenants);
   }
 
   /** The same configuration with {@code loops} event loops (one listener instance on each). */
   public EdgeConfig withEventLoops(int loops) {
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, loops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
-        handshakeTimeout, accessLog, configTokenTtl, events, limits);
+        handshakeTimeout, accessLog, configTokenTtl, events, limits, adminTenants);
   }
 
   /** The same configuration with the access log (one line per request) on or off. */
   public EdgeConfig withAccessLog(boolean on) {
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, eventLoops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
-        handshakeTimeout, on, configTokenTtl, events, limits);
+        handshakeTimeout, on, configTokenTtl, events, limits, adminTenants);
   }
 
   public EdgeConfig withLimits(ClientLimits l) {
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, eventLoops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
-        handshakeTimeout, accessLog, configTokenTtl, events, l);
+        handshakeTimeout, accessLog, configTokenTtl, events, l, adminTenants);
   }
 
   public EdgeConfig withIdleTimeout(Duration d) {
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, eventLoops, maxAdminBodyBytes, maxArtifactBytes, d,
-        handshakeTimeout, accessLog, configTokenTtl, events, limits);
+        handshakeTimeout, accessLog, configTokenTtl, events, limits, adminTenants);
   }
 
   private static void requireReadable(String what, Path p) {

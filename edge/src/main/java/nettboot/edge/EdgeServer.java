@@ -108,7 +108,7 @@ public final class EdgeServer {
           .compose(v -> s.probe(clock))
           .compose(probe -> s.cache()
               .compose(m -> MetadataServer.start(vertx, config, m, s.stores.configs(),
-                  probe::problem, log, metrics, clock)
+                  s.stores.control(), s.signal, probe::problem, log, metrics, clock)
               .map(listeners -> new EdgeServer(vertx, s.stores, m, listeners, s.feeds, log)))),
           START_TIMEOUT, "starting the server");
       server.logStarted(settings);
@@ -132,6 +132,7 @@ public final class EdgeServer {
     final Settings settings;
     final JsonLog log;
     final List<AutoCloseable> feeds = new CopyOnWriteArrayList<>();
+    final EventSignal signal = new EventSignal();
     volatile Stores stores;
 
     Starting(Vertx vertx, Settings settings, JsonLog log) {
@@ -174,7 +175,13 @@ public final class EdgeServer {
     Future<MachineStore> cache() {
       Duration ttl = settings.cacheTtl();
       if (ttl.isZero()) {
-        return Future.succeededFuture(stores.machines());
+        Future<MachineStore> plain = Future.succeededFuture(stores.machines());
+        if (settings.store() instanceof StoreLocation.Postgres pg) {
+          // the event feed's followers learn of other replicas' changes at once
+          return ChangeFeed.start(vertx, pg.url(), change -> signal.fire(), signal::fire)
+              .onSuccess(feeds::add).map(f -> stores.machines());
+        }
+        return plain;
       }
       CachingMachineStore cache = new CachingMachineStore(stores.machines(), ttl);
       // The hot set: every machine in memory before the listeners open, so a storm of machines
@@ -189,8 +196,14 @@ public final class EdgeServer {
       }
       if (settings.store() instanceof StoreLocation.Postgres pg) {
         // other replicas' writes reach this cache at once, not only after the TTL
-        ready = ready.compose(v -> ChangeFeed.start(vertx, pg.url(), cache::invalidate,
-            cache::invalidateAll)).onSuccess(feeds::add);
+        // (and the event feed's followers learn of them)
+        ready = ready.compose(v -> ChangeFeed.start(vertx, pg.url(), change -> {
+          cache.invalidate(change);
+          signal.fire();
+        }, () -> {
+          cache.invalidateAll();
+          signal.fire();
+        })).onSuccess(feeds::add);
       }
       return ready.map(cache);
     }

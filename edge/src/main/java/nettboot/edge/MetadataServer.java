@@ -16,6 +16,10 @@ import nettboot.core.delivery.DeliverySettings;
 import nettboot.core.delivery.InstallArguments;
 import nettboot.core.error.InvalidInputException;
 import nettboot.core.store.ConfigStore;
+import nettboot.core.store.ControlStore;
+import nettboot.core.power.PowerCycle;
+import nettboot.core.redfish.ProvisioningFlow;
+import nettboot.core.redfish.RedfishOptions;
 import nettboot.core.store.MachineStore;
 import nettboot.core.talos.ConfigValidator;
 import nettboot.core.talos.TalosSchema;
@@ -48,14 +52,14 @@ final class MetadataServer {
    * certificate files, port probes) runs on a worker, so any thread may call this.
    */
   static Future<MetadataServer> start(Vertx vertx, EdgeConfig config, MachineStore store,
-      ConfigStore configs, Supplier<String> storeReadiness, JsonLog log, Metrics metrics,
-      Clock clock) {
+      ConfigStore configs, ControlStore control, EventSignal signal, Supplier<String> storeReadiness,
+      JsonLog log, Metrics metrics, Clock clock) {
     if (vertx.exceptionHandler() == null) {
       // exceptions no handler caught: one JSON line with the stack, not raw text on stderr
       vertx.exceptionHandler(t -> log.error("uncaught_exception", JsonLog.fields(
           "error", String.valueOf(t), "stack", TextErrors.stack(t))));
     }
-    return vertx.executeBlocking(() -> prepare(vertx, config, store, configs, storeReadiness, log, metrics, clock), false)
+    return vertx.executeBlocking(() -> prepare(vertx, config, store, configs, control, signal, storeReadiness, log, metrics, clock), false)
         .compose(w -> vertx.deployVerticle(() -> new EdgeVerticle(w.services(), w.ports()),
                 new DeploymentOptions().setInstances(config.eventLoops()))
             .map(id -> new MetadataServer(vertx, List.of(id), w.ports(), w.services().metrics())));
@@ -65,8 +69,8 @@ final class MetadataServer {
 
   /** Everything the listener instances share; blocks on files. */
   private static Wiring prepare(Vertx vertx, EdgeConfig config, MachineStore store,
-      ConfigStore configs, Supplier<String> storeReadiness, JsonLog log, Metrics metrics,
-      Clock clock) {
+      ConfigStore configs, ControlStore control, EventSignal signal, Supplier<String> storeReadiness,
+      JsonLog log, Metrics metrics, Clock clock) {
     TlsOptions.requireOpenSsl();
     ArtifactStore artifacts = new ArtifactStore(config.artifactDir());
     // no upload is in flight before the listeners open: what is in incoming/ was interrupted
@@ -86,12 +90,14 @@ final class MetadataServer {
         clientCa, ports.events());
     EdgeServices services = new EdgeServices(config, store, artifacts, metrics, log, clock,
         certs, storeReadiness,
-        new BootService(store, new InstallArguments(configs, delivery, clock), clock),
+        new BootService(store, control::tenantSettings, new InstallArguments(configs, delivery, clock), clock),
         new ConfigDelivery(store, configs, clock),
         new InstallEvidence(store, configs, new InstallTracker(InstallTracker.DEFAULT_CAPACITY), clock),
-        new AdminService(store, configs, () -> new ConfigValidator(TalosSchema.load()), vertx, clock),
+        new AdminService(store, configs, control, new PowerCycle(store, control,
+            new ProvisioningFlow(vertx, RedfishOptions.defaults()), vertx, System::getenv, clock),
+            () -> new ConfigValidator(TalosSchema.load()), vertx, clock),
         OpenApi.load(),
-        VerifiedClientCertificates.forCa(config.clientCa(), clock), new ChunkBudget.PerLoop());
+        VerifiedClientCertificates.forCa(config.clientCa(), clock), new ChunkBudget.PerLoop(), signal);
     return new Wiring(services, ports);
   }
 

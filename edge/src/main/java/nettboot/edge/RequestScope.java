@@ -20,6 +20,8 @@ final class RequestScope {
   String tenant;
   String actor;
   String note;
+  /** The tenants an admin certificate is limited to; empty when it sees every tenant. */
+  java.util.Optional<java.util.Set<String>> tenants = java.util.Optional.empty();
 
   private RequestScope(String id, String listener) {
     this.id = id;

@@ -121,10 +121,23 @@ class BootListenerTest {
   }
 
   @Test
-  void localbootStatesAnswer404AndDecommissionedMachinesArePoweredOff() {
+  void maintenanceAndDecommissionBootTheTenantsProfilesAndAreRefusedWithoutThem() {
     f.enroll("globex", "11111111-2222-4333-8444-555555555555", null, "Maintenance");
     HttpResponse<Buffer> held = f.get(f.tenant("globex"), f.bootUrl("/v1/boot/11111111-2222-4333-8444-555555555555"));
-    assertThat(held.statusCode()).as("Maintenance boots its disk").isEqualTo(404);
+    assertThat(held.statusCode()).as("refused, not sent to its disk").isEqualTo(200);
+    assertThat(held.bodyAsString()).contains("refused: machine is in Maintenance but tenant globex has no"
+        + " rescue profile").doesNotContain("exit").doesNotContain("kernel");
+    f.enroll("globex", "11111111-2222-4333-8444-888888888888", null, "Decommission");
+    assertThat(f.get(f.tenant("globex"), f.bootUrl("/v1/boot/11111111-2222-4333-8444-888888888888")).bodyAsString())
+        .contains("no secure-erase profile").doesNotContain("exit");
+
+    HttpResponse<Buffer> set = f.adminJson(io.vertx.core.http.HttpMethod.PUT, "/v1/admin/tenants/globex/settings",
+        new io.vertx.core.json.JsonObject().put("rescueProfile", "p-globex").put("eraseProfile", "p-globex"));
+    assertThat(set.statusCode()).as(set.bodyAsString()).isEqualTo(200);
+    String rescue = f.get(f.tenant("globex"), f.bootUrl("/v1/boot/11111111-2222-4333-8444-555555555555")).bodyAsString();
+    assertThat(rescue).contains("# nett-boot: rescue").contains("/v1/artifacts/vmlinuz ");
+    assertThat(f.get(f.tenant("globex"), f.bootUrl("/v1/boot/11111111-2222-4333-8444-555555555555")).bodyAsString())
+        .as("rescue boots every time").contains("# nett-boot: rescue");
 
     f.enroll("globex", "11111111-2222-4333-8444-666666666666", null, "Provisioning", "Active");
     assertThat(f.get(f.tenant("globex"), f.bootUrl("/v1/boot/11111111-2222-4333-8444-666666666666")).statusCode())
@@ -132,7 +145,7 @@ class BootListenerTest {
 
     f.enroll("globex", "11111111-2222-4333-8444-777777777777", null, "Decommission");
     String first = f.get(f.tenant("globex"), f.bootUrl("/v1/boot/11111111-2222-4333-8444-777777777777")).bodyAsString();
-    assertThat(first).contains("talos.experimental.wipe=system");
+    assertThat(first).contains("# nett-boot: erase").contains("profile p-globex");
     String second = f.get(f.tenant("globex"), f.bootUrl("/v1/boot/11111111-2222-4333-8444-777777777777")).bodyAsString();
     assertThat(second).contains("poweroff").doesNotContain("exit");
   }

@@ -21,6 +21,13 @@ import nettboot.core.machine.MachineState;
 import nettboot.core.machine.Names;
 import nettboot.core.store.ArtifactRecord;
 import nettboot.core.store.ConfigStore;
+import nettboot.core.store.ControlStore;
+import nettboot.core.machine.MachineEvent;
+import nettboot.core.power.BmcRecord;
+import nettboot.core.power.CredentialRef;
+import nettboot.core.power.PowerCycle;
+import nettboot.core.power.TenantSettings;
+import java.util.Set;
 import nettboot.core.store.MachineStore;
 import nettboot.core.talos.ConfigValidator;
 
@@ -37,6 +44,9 @@ public final class AdminService {
 
   private final MachineStore machines;
   private final ConfigStore configs;
+  /** null in services built without power control: BMC, tenant and event calls are NotFound */
+  private final ControlStore control;
+  private final PowerCycle power;
   private final Supplier<ConfigValidator> loadValidator;
   /** Made once, on the first config upload; guarded by this. */
   private Future<ConfigValidator> validator;
@@ -50,7 +60,18 @@ public final class AdminService {
    */
   public AdminService(MachineStore machines, ConfigStore configs, Supplier<ConfigValidator> loadValidator,
       Vertx vertx, Clock clock) {
+    this(machines, configs, null, null, loadValidator, vertx, clock);
+  }
+
+  /**
+   * @param control BMC records, tenant settings, the event feed
+   * @param power power cycles through BMCs
+   */
+  public AdminService(MachineStore machines, ConfigStore configs, ControlStore control,
+      PowerCycle power, Supplier<ConfigValidator> loadValidator, Vertx vertx, Clock clock) {
     this.machines = machines;
+    this.control = control;
+    this.power = power;
     this.configs = Objects.requireNonNull(configs, "configs");
     this.loadValidator = loadValidator;
     this.vertx = vertx;
@@ -83,6 +104,93 @@ public final class AdminService {
       return Future.failedFuture(e);
     }
     return machines.transition(id, to, expectedVersion, actor, reason, clock.instant());
+  }
+
+  /** The machine after a transition, and the power cycle's result when one was asked for. */
+  public record Transitioned(Machine machine, Optional<PowerCycle.Result> reboot) {}
+
+  /**
+   * A lifecycle transition, then (with {@code reboot}) a power cycle through the machine's BMC.
+   * Whether the reboot is possible (BMC, media URL, the profile the new state boots) is checked
+   * before the transition; the power cycle's result, success or failure, is in the history.
+   */
+  public Future<Transitioned> transition(MachineId id, MachineState to, OptionalLong expectedVersion,
+      String actor, String reason, boolean reboot) {
+    if (!reboot) {
+      return transition(id, to, expectedVersion, actor, reason)
+          .map(m -> new Transitioned(m, Optional.empty()));
+    }
+    return requirePower().compose(p -> machine(id)
+        .compose(m -> p.check(m, to))
+        .compose(v -> transition(id, to, expectedVersion, actor, reason))
+        .compose(m -> p.reboot(m, actor))
+        .map(r -> new Transitioned(r.machine(), Optional.of(r))));
+  }
+
+  /** Power-cycles the machine in its current state (same checks as a transition with reboot). */
+  public Future<PowerCycle.Result> reboot(MachineId id, String actor) {
+    return requirePower().compose(p -> machine(id)
+        .compose(m -> p.check(m, m.state()).compose(v -> p.reboot(m, actor))));
+  }
+
+  // ---- BMCs, tenant settings, events ----
+
+  /** Records the machine's BMC (NotFound for an unknown machine). */
+  public Future<BmcRecord> putBmc(MachineId id, String url, String certificate, String user,
+      String passwordFile, String passwordEnv) {
+    return requireControl().compose(c -> machine(id).compose(m -> c.putBmc(new BmcRecord(m.key(),
+        java.net.URI.create(url == null ? "" : url), certificate, user,
+        CredentialRef.of(passwordFile, passwordEnv), clock.instant()))));
+  }
+
+  public Future<Optional<BmcRecord>> bmc(MachineId id) {
+    return requireControl().compose(c -> machine(id).compose(m -> c.bmc(m.key())));
+  }
+
+  public Future<TenantSettings> putTenantSettings(TenantSettings settings) {
+    return requireControl().compose(c -> c.putTenantSettings(settings));
+  }
+
+  public Future<TenantSettings> tenantSettings(String tenant) {
+    Names.requireTenant("tenant", tenant);
+    return requireControl().compose(c -> c.tenantSettings(tenant));
+  }
+
+  /** Events after {@code after}, oldest first, at most {@code limit}; of {@code tenants} when given. */
+  public Future<List<MachineEvent>> events(long after, int limit, Optional<Set<String>> tenants) {
+    if (after < 0) {
+      return Future.failedFuture(new InvalidInputException("after", "must be 0 or a previous event id"));
+    }
+    return requireControl().compose(c -> c.events(after, limit, tenants));
+  }
+
+  private Future<ControlStore> requireControl() {
+    return control == null ? Future.failedFuture(new NotFoundException("power control is off"))
+        : Future.succeededFuture(control);
+  }
+
+  private Future<PowerCycle> requirePower() {
+    return power == null ? Future.failedFuture(new NotFoundException("power control is off"))
+        : Future.succeededFuture(power);
+  }
+
+  /** Enrol-or-update, config, state and (optionally) reboot in one idempotent call. */
+  public Future<Provisioning.Outcome> provision(Provisioning.Request request, String actor) {
+    return new Provisioning(this).provision(request, actor);
+  }
+
+  /** The machine, if enrolled. */
+  Future<Optional<Machine>> find(MachineId id) {
+    return machines.find(id);
+  }
+
+  Future<PowerCycle> power() {
+    return requirePower();
+  }
+
+  /** The store of idempotent answers (NotFound when power control is off). */
+  public Future<ControlStore> control() {
+    return requireControl();
   }
 
   /** Sets or (with null) clears the machine's install profile. */

@@ -2,8 +2,8 @@ package nettboot.core.boot;
 
 /**
  * What {@link BootService} answers a tenant's boot request with. {@link #outcome()} names it for
- * metrics and the access log: {@code install}, {@code wipe}, {@code erase}, {@code poweroff} (a
- * script), {@code localboot}, {@code unknown} or {@code foreign} (boot the local disk).
+ * metrics and the access log: {@code install}, {@code wipe}, {@code erase}, {@code rescue}, {@code poweroff},
+ * {@code refused} (a script), {@code localboot}, {@code unknown} or {@code foreign} (boot the local disk).
  */
 public sealed interface BootAnswer {
   String outcome();

@@ -12,8 +12,10 @@ public sealed interface BootDecision {
     INSTALL,
     /** Wipe the system disk once before a reinstall (Talos does not reinstall over an install). */
     WIPE,
-    /** Erase the machine before decommissioning it. */
-    ERASE
+    /** Erase the machine before decommissioning it (the tenant's secure-erase profile). */
+    ERASE,
+    /** Boot the tenant's rescue profile (Maintenance). */
+    RESCUE
   }
 
   /** Hand the machine back to its firmware: the next boot entry (the disk). HTTP 404. */
@@ -46,4 +48,10 @@ public sealed interface BootDecision {
 
   /** Power the machine off (never boot its old disk). */
   record PowerOff(String reason) implements BootDecision {}
+
+  /**
+   * The state asks for a netboot that cannot be served (its profile is not set): say why and hold
+   * the machine, never hand it to its disk.
+   */
+  record Refused(String reason) implements BootDecision {}
 }

@@ -6,11 +6,13 @@ import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import nettboot.core.delivery.InstallArguments;
 import nettboot.core.machine.BootProfile;
 import nettboot.core.machine.Machine;
 import nettboot.core.machine.MachineId;
 import nettboot.core.machine.MachineState;
+import nettboot.core.power.TenantSettings;
 import nettboot.core.store.ConflictRetry;
 import nettboot.core.store.MachineStore;
 
@@ -27,12 +29,24 @@ public final class BootService {
   public static final String SYSTEM_ACTOR = "system:boot-listener";
 
   private final MachineStore machines;
+  private final Function<String, Future<TenantSettings>> tenantSettings;
   private final InstallArguments installArguments;
   private final Clock clock;
 
-  /** @param installArguments what an install boot's kernel line gets for its Talos config */
+  /** Without tenant settings: no tenant has a rescue or erase profile. */
   public BootService(MachineStore machines, InstallArguments installArguments, Clock clock) {
+    this(machines, t -> Future.succeededFuture(TenantSettings.none(t)), installArguments, clock);
+  }
+
+  /**
+   * @param tenantSettings a tenant's settings (its rescue and erase profiles), read only for
+   *     machines in Maintenance or Decommission
+   * @param installArguments what an install boot's kernel line gets for its Talos config
+   */
+  public BootService(MachineStore machines, Function<String, Future<TenantSettings>> tenantSettings,
+      InstallArguments installArguments, Clock clock) {
     this.machines = machines;
+    this.tenantSettings = Objects.requireNonNull(tenantSettings, "tenantSettings");
     this.installArguments = Objects.requireNonNull(installArguments, "installArguments");
     this.clock = clock;
   }
@@ -51,11 +65,26 @@ public final class BootService {
         return notFound(tenant, id);
       }
       Machine m = found.get();
-      Future<Optional<BootProfile>> profile = m.profile() == null
-          ? Future.succeededFuture(Optional.empty())
-          : machines.profile(m.profile());
-      return profile.compose(p -> serve(id, m, BootDecider.decide(m, p), bootBase));
+      return profiles(m).compose(p -> serve(id, m, BootDecider.decide(m, p), bootBase));
     });
+  }
+
+  /** The profiles the machine's state may use: install, or the tenant's rescue or erase profile. */
+  private Future<BootProfiles> profiles(Machine m) {
+    Future<Optional<BootProfile>> install = profile(m.profile());
+    boolean tenantProfile = m.state() == MachineState.MAINTENANCE
+        || (m.state() == MachineState.DECOMMISSION && !m.wipeServed());
+    if (!tenantProfile) {
+      return install.map(BootProfiles::installOnly);
+    }
+    return install.compose(i -> tenantSettings.apply(m.tenant()).compose(t -> m.state()
+        == MachineState.MAINTENANCE
+        ? profile(t.rescueProfile().orElse(null)).map(r -> new BootProfiles(i, r, Optional.empty()))
+        : profile(t.eraseProfile().orElse(null)).map(e -> new BootProfiles(i, Optional.empty(), e))));
+  }
+
+  private Future<Optional<BootProfile>> profile(String name) {
+    return name == null ? Future.succeededFuture(Optional.empty()) : machines.profile(name);
   }
 
   private Future<BootAnswer> serve(MachineId id, Machine m, BootDecision d, String bootBase) {
@@ -63,6 +92,8 @@ public final class BootService {
       case BootDecision.Localboot l -> Future.succeededFuture(new BootAnswer.Localboot(l.reason()));
       case BootDecision.PowerOff off ->
           Future.succeededFuture(new BootAnswer.Script("poweroff", IpxeScript.powerOff(m, off.reason())));
+      case BootDecision.Refused r ->
+          Future.succeededFuture(new BootAnswer.Script("refused", IpxeScript.refused(m, r.reason())));
       case BootDecision.Netboot n -> record(id, m, n)
           .compose(recorded -> withConfig(recorded, n, bootBase))
           .map(full -> new BootAnswer.Script(n.purpose().name().toLowerCase(Locale.ROOT),

@@ -66,6 +66,20 @@ public final class IpxeScript {
         + "goto halt\n";
   }
 
+  /**
+   * The refusal: the state asks for a netboot that cannot be served. Says why on the console and
+   * holds the machine (it never boots its disk); the operator sets the profile and power-cycles it.
+   */
+  public static String refused(Machine machine, String reason) {
+    BootProfile.requireScriptSafe("reason", reason);
+    return "#!ipxe\n"
+        + "# nett-boot: refused machine " + machine.displayId() + "\n"
+        + ":hold\n"
+        + "echo nett-boot: refused: " + reason + "\n"
+        + "sleep 3600 ||\n"
+        + "goto hold\n";
+  }
+
   private static void requireBaseUrl(String baseUrl) {
     if (baseUrl == null || !BASE_URL.matcher(baseUrl).matches()) {
       throw new InvalidInputException("baseUrl", "not an https://host[:port] URL: " + baseUrl);

@@ -232,6 +232,11 @@ public final class CachingMachineStore implements MachineStore {
   }
 
   @Override
+  public Future<Machine> note(MachineId id, String actor, String reason, Instant now) {
+    return invalidating(delegate.note(id, actor, reason, now), this::forget);
+  }
+
+  @Override
   public Future<Machine> markWipeServed(String machineKey, long expectedVersion, Instant now) {
     return invalidating(delegate.markWipeServed(machineKey, expectedVersion, now), this::forget);
   }

@@ -64,6 +64,12 @@ public interface MachineStore {
       String actor, String reason, Instant now);
 
   /**
+   * Appends a history row that changes no state (from = to = the current state): what the server
+   * did to the machine, such as a power cycle and its result. Bumps the version.
+   */
+  Future<Machine> note(MachineId id, String actor, String reason, Instant now);
+
+  /**
    * Records that the one-shot wipe/erase netboot was served to this machine. Succeeds only if the
    * machine is still at {@code expectedVersion} (ConflictException otherwise); bumps the version.
    * Not a state transition, so no history row.

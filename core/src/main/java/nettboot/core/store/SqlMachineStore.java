@@ -84,7 +84,8 @@ final class SqlMachineStore implements MachineStore {
         })
         .compose(v -> insertMacs(conn, machine))
         .compose(v -> insertHistory(conn, new HistoryEntry(machine.key(), machine.version(),
-            Optional.empty(), MachineState.NEW, actor, "enrolled", machine.createdAt())))
+            Optional.empty(), MachineState.NEW, actor, "enrolled", machine.createdAt()),
+            machine.tenant()))
         .compose(v -> sql.announce(conn, machine, ChangeFeed.machine(machine))));
     return sql.guard(f, "enrolment", "enrolment of " + ids + " conflicts with an enrolled machine");
   }
@@ -207,7 +208,8 @@ final class SqlMachineStore implements MachineStore {
           Machine next = Lifecycle.apply(current, to, at);
           return updateMachine(conn, current, next)
               .compose(v -> insertHistory(conn, new HistoryEntry(next.key(), next.version(),
-                  Optional.of(current.state()), to, actor, reason == null ? "" : reason, at)))
+                  Optional.of(current.state()), to, actor, reason == null ? "" : reason, at),
+                  next.tenant()))
               // The machine leaves the state its tokens were minted in: they die with it.
               .compose(v -> update(conn, "DELETE FROM config_tokens WHERE machine_key = #{key}",
                   Map.of("key", next.key())))
@@ -292,7 +294,44 @@ final class SqlMachineStore implements MachineStore {
                 + "); re-read and retry")));
   }
 
-  private static Future<Void> insertHistory(SqlConnection conn, HistoryEntry h) {
+  @Override
+  public Future<Machine> note(MachineId id, String actor, String reason, Instant now) {
+    if (actor == null || actor.isBlank()) {
+      return Future.failedFuture(missingActor());
+    }
+    Instant at = Instant.ofEpochMilli(now.toEpochMilli());
+    Future<Machine> f = sql.transaction(conn -> require(conn, id)
+        .compose(current -> {
+          Machine next = current.toBuilder().version(current.version() + 1).updatedAt(at).build();
+          return updateMachine(conn, current, next)
+              .compose(v -> insertHistory(conn, new HistoryEntry(next.key(), next.version(),
+                  Optional.of(current.state()), current.state(), actor, reason, at), next.tenant()))
+              .compose(v -> sql.announce(conn, next, ChangeFeed.machine(next)));
+        }));
+    return sql.guard(f, "history note of machine " + id);
+  }
+
+  /** Key of the PostgreSQL advisory lock that orders event ids with commits. */
+  private static final long EVENT_LOCK = 0x6e65747465L;
+
+  /**
+   * Appends the history row and its event-feed row. The feed id is the next after the highest,
+   * assigned under the write lock (SQLite: the transaction's; PostgreSQL: an advisory lock held to
+   * commit), so ids become visible in increasing order without gaps and a follower that resumes
+   * after the last id it saw misses nothing.
+   */
+  private Future<Void> insertHistory(SqlConnection conn, HistoryEntry h, String tenant) {
+    Future<Void> locked = sql.dialect() == SqlSupport.Dialect.POSTGRES
+        ? conn.query("SELECT pg_advisory_xact_lock(" + EVENT_LOCK + ")").execute().mapEmpty()
+        : Future.succeededFuture();
+    return locked.compose(v -> insertHistoryRow(conn, h))
+        .compose(v -> update(conn, "INSERT INTO events (id, machine_key, version, tenant)"
+            + " SELECT COALESCE(MAX(id), 0) + 1, #{key}, #{version}, #{tenant} FROM events",
+            Map.of("key", h.machineKey(), "version", h.version(), "tenant", tenant)))
+        .mapEmpty();
+  }
+
+  private static Future<Void> insertHistoryRow(SqlConnection conn, HistoryEntry h) {
     Map<String, Object> p = new HashMap<>();
     p.put("key", h.machineKey());
     p.put("version", h.version());

@@ -87,7 +87,7 @@ public final class StoreFactory {
 
   private static Stores over(SqlSupport sql) {
     return new Stores(new SqlMachineStore(sql, new SqlCatalog(sql)), new SqlConfigStore(sql),
-        new SqlPrefixAllocator(sql), sql);
+        new SqlPrefixAllocator(sql), new SqlControlStore(sql), sql);
   }
 
   static PgConnectOptions parsePostgresUrl(String url) {

@@ -13,10 +13,11 @@ import java.util.Objects;
  * @param machines machines, history, boot profiles and artifact aliases
  * @param configs Talos machine configs and per-boot config tokens
  * @param prefixes production-prefix pools
+ * @param control BMCs, tenant settings, the event feed and idempotent request answers
  * @param database the schema and the connection pool behind the parts
  */
 public record Stores(MachineStore machines, ConfigStore configs, PrefixAllocator prefixes,
-    Database database) implements AutoCloseable {
+    ControlStore control, Database database) implements AutoCloseable {
 
   /** What the parts share: the schema and the pool. */
   public interface Database {
@@ -38,6 +39,7 @@ public record Stores(MachineStore machines, ConfigStore configs, PrefixAllocator
     Objects.requireNonNull(machines, "machines");
     Objects.requireNonNull(configs, "configs");
     Objects.requireNonNull(prefixes, "prefixes");
+    Objects.requireNonNull(control, "control");
     Objects.requireNonNull(database, "database");
   }
 
@@ -48,7 +50,7 @@ public record Stores(MachineStore machines, ConfigStore configs, PrefixAllocator
 
   /** The same database with {@code machines} in front (a cache, a fault injector). */
   public Stores withMachines(MachineStore machines) {
-    return new Stores(machines, configs, prefixes, database);
+    return new Stores(machines, configs, prefixes, control, database);
   }
 
   @Override

@@ -9,6 +9,7 @@ import nettboot.core.boot.BootDecision.Localboot;
 import nettboot.core.boot.BootDecision.Netboot;
 import nettboot.core.boot.BootDecision.PowerOff;
 import nettboot.core.boot.BootDecision.Purpose;
+import nettboot.core.boot.BootDecision.Refused;
 import nettboot.core.machine.BootProfile;
 import nettboot.core.machine.Machine;
 import nettboot.core.machine.MachineState;
@@ -18,20 +19,32 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The boot decision's contract over every (state, profile present, wipe served) combination. */
+/**
+ * The boot decision's contract over every (state, install profile present, tenant rescue/erase
+ * profiles present, wipe served) combination.
+ */
 class BootDeciderContractTest {
 
   static Stream<Arguments> everyInput() {
     return Stream.of(MachineState.values()).flatMap(s -> Stream.of(true, false)
-        .flatMap(hasProfile -> Stream.of(true, false).map(w -> Arguments.of(s, hasProfile, w))));
+        .flatMap(hasProfile -> Stream.of(true, false).flatMap(tenantProfiles -> Stream.of(true, false)
+            .map(w -> Arguments.of(s, hasProfile, tenantProfiles, w)))));
   }
 
-  @ParameterizedTest(name = "{0} profile={1} wipeServed={2}")
+  static BootProfile named(String name, String tenant) {
+    BootProfile p = TestMachines.profile(tenant);
+    return new BootProfile(name, tenant, p.kernel(), p.initrd(), p.cmdline(), p.updatedAt());
+  }
+
+  @ParameterizedTest(name = "{0} profile={1} rescue/erase={2} wipeServed={3}")
   @MethodSource("everyInput")
-  void decisionFollowsTheContract(MachineState state, boolean hasProfile, boolean wipeServed) {
+  void decisionFollowsTheContract(MachineState state, boolean hasProfile, boolean tenantProfiles,
+      boolean wipeServed) {
     Machine m = TestMachines.machine("acme", state, "talos-1.13").toBuilder().wipeServed(wipeServed).build();
     Optional<BootProfile> p = hasProfile ? Optional.of(TestMachines.profile("acme")) : Optional.empty();
-    BootDecision d = BootDecider.decide(m, p);
+    Optional<BootProfile> rescue = tenantProfiles ? Optional.of(named("rescue", "acme")) : Optional.empty();
+    Optional<BootProfile> erase = tenantProfiles ? Optional.of(named("erase", "acme")) : Optional.empty();
+    BootDecision d = BootDecider.decide(m, new BootProfiles(p, rescue, erase));
 
     switch (state) {
       case NEW -> {
@@ -45,7 +58,19 @@ class BootDeciderContractTest {
           assertThat(d).isInstanceOf(Localboot.class);
         }
       }
-      case ACTIVE, MAINTENANCE, FAILED -> assertThat(d).isInstanceOf(Localboot.class);
+      case ACTIVE, FAILED -> assertThat(d).isInstanceOf(Localboot.class);
+      case MAINTENANCE -> {
+        if (tenantProfiles) {
+          Netboot n = (Netboot) d;
+          assertThat(n.purpose()).isEqualTo(Purpose.RESCUE);
+          assertThat(n.profile().name()).isEqualTo("rescue");
+          assertThat(n.extraKernelArgs()).isEmpty();
+          assertThat(n.markWipeServed()).as("rescue boots every time").isFalse();
+        } else {
+          assertThat(d).isInstanceOf(Refused.class);
+          assertThat(((Refused) d).reason()).contains("no rescue profile");
+        }
+      }
       case PROVISIONING -> {
         if (hasProfile) {
           assertInstall(d);
@@ -66,12 +91,16 @@ class BootDeciderContractTest {
         }
       }
       case DECOMMISSION -> {
-        if (hasProfile && !wipeServed) {
+        if (wipeServed) {
+          assertThat(d).isInstanceOf(PowerOff.class);
+        } else if (tenantProfiles) {
           Netboot n = (Netboot) d;
           assertThat(n.purpose()).isEqualTo(Purpose.ERASE);
+          assertThat(n.profile().name()).as("the secure-erase profile, not the install").isEqualTo("erase");
           assertThat(n.markWipeServed()).isTrue();
         } else {
-          assertThat(d).isInstanceOf(PowerOff.class);
+          assertThat(d).isInstanceOf(Refused.class);
+          assertThat(((Refused) d).reason()).contains("no secure-erase profile");
         }
       }
       case DECOMMISSIONED -> assertThat(d).isInstanceOf(PowerOff.class);
@@ -85,8 +114,11 @@ class BootDeciderContractTest {
       }
       assertThat(n.startsProvisioning()).isEqualTo(state == NEW);
     }
-    if (state == DECOMMISSIONED || (state == DECOMMISSION && wipeServed)) {
-      assertThat(d).as("a decommissioned machine never boots its old disk").isNotInstanceOf(Localboot.class);
+    if (state == DECOMMISSIONED || state == DECOMMISSION || state == MAINTENANCE) {
+      assertThat(d).as("never silently sent to its disk").isNotInstanceOf(Localboot.class);
+    }
+    if (d instanceof Refused) {
+      assertThat(state).isIn(MAINTENANCE, DECOMMISSION);
     }
   }
 
@@ -104,6 +136,16 @@ class BootDeciderContractTest {
     Machine m = TestMachines.machine("acme", PROVISIONING, "talos-1.13");
     BootDecision d = BootDecider.decide(m, Optional.of(TestMachines.profile("globex")));
     assertThat(d).isInstanceOf(Localboot.class);
+  }
+
+  @Test
+  void anotherTenantsRescueOrEraseProfileIsNeverUsed() {
+    BootProfiles foreign = new BootProfiles(Optional.of(TestMachines.profile("acme")),
+        Optional.of(named("rescue", "globex")), Optional.of(named("erase", "globex")));
+    assertThat(BootDecider.decide(TestMachines.machine("acme", MAINTENANCE, "talos-1.13"), foreign))
+        .isInstanceOf(Refused.class);
+    assertThat(BootDecider.decide(TestMachines.machine("acme", DECOMMISSION, "talos-1.13"), foreign))
+        .isInstanceOf(Refused.class);
   }
 
   @Test

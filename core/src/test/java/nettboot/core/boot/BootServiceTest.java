@@ -96,13 +96,14 @@ class BootServiceTest {
   }
 
   @Test
-  void activeBootsItsDiskAndDecommissionedPowersOff() {
+  void activeBootsItsDiskAndDecommissionWithoutAnEraseProfileIsRefusedNotSentToDisk() {
     Machine active = toState(s.enroll("acme", "talos"), MachineState.PROVISIONING, MachineState.ACTIVE);
     assertThat(await(boot.answer("acme", id(active), BASE))).isInstanceOf(BootAnswer.Localboot.class);
     Machine gone = toState(s.enroll("acme", null), MachineState.DECOMMISSION);
-    BootAnswer off = await(boot.answer("acme", id(gone), BASE));
-    assertThat(off.outcome()).isEqualTo("poweroff");
-    assertThat(((BootAnswer.Script) off).script()).contains("poweroff");
+    BootAnswer refused = await(boot.answer("acme", id(gone), BASE));
+    assertThat(refused.outcome()).isEqualTo("refused");
+    assertThat(((BootAnswer.Script) refused).script()).contains("no secure-erase profile")
+        .doesNotContain("exit");
   }
 
   @Test

@@ -78,8 +78,10 @@ abstract class TokenLifetimeContract {
   }
 
   /** One install boot of {@code m}: the token its kernel arguments carry. */
+  /** An install boot of the machine as it is now (a boot is decided on the current record). */
   private String boot(Machine m) {
-    String url = await(mint.forInstallBoot(m, "https://[fd00::1]:4000")).get(0);
+    Machine now = await(machines.find(id(m))).orElseThrow();
+    String url = await(mint.forInstallBoot(now, "https://[fd00::1]:4000")).get(0);
     return url.substring(url.indexOf("token=") + "token=".length());
   }
 

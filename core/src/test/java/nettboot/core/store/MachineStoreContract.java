@@ -682,4 +682,81 @@ abstract class MachineStoreContract {
   static Instant millis(Instant t) {
     return Instant.ofEpochMilli(t.toEpochMilli());
   }
+
+  // ------------------------------------------------------------ event feed, notes, control
+
+  @Test
+  void everyHistoryRowIsOnTheEventFeedInOrderWithIncreasingIdsAndResumesAfterAnId() throws Exception {
+    String t = tenant();
+    String other = tenant();
+    long start = lastEventId();
+    Machine a = await(store.enroll(enrollment(t, uuid(), List.of()), ACTOR, now()));
+    Machine b = await(store.enroll(enrollment(other, uuid(), List.of()), ACTOR, now()));
+    await(store.transition(a.uuid().get(), MachineState.MAINTENANCE, OptionalLong.empty(), ACTOR, "why", now()));
+    Machine noted = await(store.note(a.uuid().get(), ACTOR, "reboot: ok", now()));
+    assertThat(noted.state()).isEqualTo(MachineState.MAINTENANCE);
+    assertThat(noted.version()).isEqualTo(3);
+
+    List<nettboot.core.machine.MachineEvent> all = await(stores.control().events(start, 1000, Optional.empty()));
+    assertThat(all).extracting(e -> e.entry().to()).containsExactly(MachineState.NEW, MachineState.NEW,
+        MachineState.MAINTENANCE, MachineState.MAINTENANCE);
+    for (int i = 0; i < all.size(); i++) {
+      assertThat(all.get(i).id()).as("gap-free ids").isEqualTo(start + 1 + i);
+    }
+    assertThat(all.get(2).machine()).isEqualTo(a.uuid().get().value());
+    assertThat(all.get(3).entry().from()).contains(MachineState.MAINTENANCE);
+    assertThat(all.get(3).entry().reason()).isEqualTo("reboot: ok");
+    assertThat(await(stores.control().events(all.get(1).id(), 1000, Optional.empty())))
+        .extracting(e -> e.id()).containsExactly(all.get(2).id(), all.get(3).id());
+    assertThat(await(stores.control().events(start, 1000, Optional.of(java.util.Set.of(other)))))
+        .extracting(e -> e.machine()).containsExactly(b.uuid().get().value());
+  }
+
+  @Test
+  void concurrentTransitionsGetDistinctEventIds() throws Exception {
+    long start = lastEventId();
+    List<Future<Machine>> all = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      all.add(store.enroll(enrollment(tenant(), uuid(), List.of()), ACTOR, now()));
+    }
+    await(Future.all(all));
+    List<nettboot.core.machine.MachineEvent> events = await(stores.control().events(start, 1000, Optional.empty()));
+    assertThat(events).extracting(e -> e.id()).doesNotHaveDuplicates().hasSize(8);
+  }
+
+  @Test
+  void tenantSettingsNameOnlyTheTenantsOwnProfiles() throws Exception {
+    String t = tenant();
+    await(store.putProfile(new BootProfile("rescue-" + t, t, "k", "i", "", now())));
+    nettboot.core.power.TenantSettings s = new nettboot.core.power.TenantSettings(t,
+        Optional.of("rescue-" + t), Optional.empty(), Optional.of(java.net.URI.create("https://[::1]/a.iso")), now());
+    await(stores.control().putTenantSettings(s));
+    assertThat(await(stores.control().tenantSettings(t)).rescueProfile()).contains("rescue-" + t);
+    assertThat(await(stores.control().tenantSettings(tenant())).rescueProfile()).isEmpty();
+    String other = tenant();
+    assertThat(failure(stores.control().putTenantSettings(new nettboot.core.power.TenantSettings(other,
+        Optional.of("rescue-" + t), Optional.empty(), Optional.empty(), now()))))
+        .isInstanceOf(InvalidInputException.class).hasMessageContaining("rescueProfile");
+  }
+
+  @Test
+  void theFirstStoredIdempotentAnswerIsKept() throws Exception {
+    String key = UUID.randomUUID().toString();
+    ControlStore.StoredAnswer first = new ControlStore.StoredAnswer("aa", 201, "{\"n\":1}");
+    assertThat(await(stores.control().remember("CN=maskin", key, first, now()))).isEqualTo(first);
+    assertThat(await(stores.control().remember("CN=maskin", key,
+        new ControlStore.StoredAnswer("aa", 200, "{\"n\":2}"), now()))).isEqualTo(first);
+    assertThat(await(stores.control().answer("CN=maskin", key))).contains(first);
+    assertThat(await(stores.control().answer("CN=other", key))).isEmpty();
+  }
+
+  private long lastEventId() {
+    List<nettboot.core.machine.MachineEvent> e = await(stores.control().events(0, 1000, Optional.empty()));
+    long last = 0;
+    while (!e.isEmpty()) {
+      last = e.get(e.size() - 1).id();
+      e = await(stores.control().events(last, 1000, Optional.empty()));
+    }
+    return last;
+  }
 }

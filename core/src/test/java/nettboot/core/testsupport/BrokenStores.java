@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import nettboot.core.error.UnavailableException;
 import nettboot.core.store.ConfigStore;
+import nettboot.core.store.ControlStore;
 import nettboot.core.store.MachineStore;
 import nettboot.core.store.PrefixAllocator;
 import nettboot.core.store.Stores;
@@ -94,7 +95,7 @@ public final class BrokenStores {
     };
     return new Stores(failing(MachineStore.class, real.machines()),
         failing(ConfigStore.class, real.configs()), failing(PrefixAllocator.class, real.prefixes()),
-        database);
+        failing(ControlStore.class, real.control()), database);
   }
 
   private interface Call<T> {
