@@ -26,7 +26,8 @@ final class ServerRuntime implements AutoCloseable {
   /** What 'serve' needs; validated by {@link #start}. */
   record Settings(Path pki, Path data, ListenAddress boot, ListenAddress configListen,
       ListenAddress admin, ListenAddress ops, String postgresUrl, int eventLoops, boolean accessLog,
-      Duration cacheTtl, ListenAddress events, nettboot.edge.ClientLimits limits, boolean init) {}
+      Duration cacheTtl, ListenAddress events, nettboot.edge.ClientLimits limits, boolean init,
+      nettboot.edge.CrlSources crl) {}
 
   /** Starts the server from the main thread; blocks until it listens (or fails, named). */
   static ServerRuntime start(Settings s) {
@@ -39,7 +40,8 @@ final class ServerRuntime implements AutoCloseable {
         .withEventLoops(s.eventLoops() > 0 ? s.eventLoops() : base.eventLoops())
         .withAccessLog(s.accessLog())
         .withEvents(s.events())
-        .withLimits(s.limits());
+        .withLimits(s.limits())
+        .withCrl(s.crl());
     EdgeServer.Settings settings = new EdgeServer.Settings(config,
         StoreLocation.of(s.data(), s.postgresUrl(), s.init()), s.cacheTtl());
     Clock clock = Clock.systemUTC();

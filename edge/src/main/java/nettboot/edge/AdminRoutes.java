@@ -51,6 +51,7 @@ final class AdminRoutes {
         .setBodyLimit(services.config().maxAdminBodyBytes())
         .setHandleFileUploads(false);
     r.routeWithRegex("^/v1/admin/(machines|profiles)(/.*)?$").handler(body);
+    new RevocationRoutes(services).install(r, body);
     r.post("/v1/admin/machines").handler(ctx -> handle(ctx, "admin_enroll", () -> enroll(ctx)));
     r.get("/v1/admin/machines").handler(ctx -> handle(ctx, "admin_list",
         () -> admin.machines(tenantParam(ctx)).map(ms -> json(200, AdminJson.machines(ms)))));
@@ -82,6 +83,9 @@ final class AdminRoutes {
 
   private void requireAdmin(RoutingContext ctx) {
     RequestScope scope = RequestScope.of(ctx);
+    if (RevocationGuard.refused(ctx, LISTENER, services)) {
+      return;
+    }
     ClientIdentity who = PeerIdentity.of(ctx.request().connection(), services.config().bootDomain());
     if (who instanceof ClientIdentity.Admin a) {
       scope.actor = a.subject();

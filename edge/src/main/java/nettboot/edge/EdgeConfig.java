@@ -25,6 +25,7 @@ import nettboot.core.error.InvalidInputException;
  *     when on, install netboots carry {@code talos.events.sink} and install evidence from Talos
  *     moves machines to Active
  * @param limits per-client deadlines and boot-lookup budgets ({@link ClientLimits#DEFAULT})
+ * @param crl external CAs' CRLs to load and refresh ({@link CrlSources#NONE}: none)
  */
 public record EdgeConfig(
     ListenAddress boot,
@@ -44,7 +45,8 @@ public record EdgeConfig(
     boolean accessLog,
     Duration configTokenTtl,
     ListenAddress events,
-    ClientLimits limits) {
+    ClientLimits limits,
+    CrlSources crl) {
 
   public static final long DEFAULT_MAX_ADMIN_BODY = 1 << 20;
   public static final long DEFAULT_MAX_ARTIFACT = 16L << 30;
@@ -80,6 +82,7 @@ public record EdgeConfig(
       throw new InvalidInputException("config-token-ttl", "must be between 1 minute and 24 hours");
     }
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(crl, "crl");
   }
 
   /** Defaults for everything but addresses and files. */
@@ -89,40 +92,47 @@ public record EdgeConfig(
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, Math.max(1, Runtime.getRuntime().availableProcessors()),
         DEFAULT_MAX_ADMIN_BODY, DEFAULT_MAX_ARTIFACT, Duration.ofSeconds(60),
-        Duration.ofSeconds(10), true, Duration.ofHours(1), null, ClientLimits.DEFAULT);
+        Duration.ofSeconds(10), true, Duration.ofHours(1), null, ClientLimits.DEFAULT, CrlSources.NONE);
   }
 
   /** The same configuration with the Talos events sink listening on {@code address} (null: off). */
   public EdgeConfig withEvents(ListenAddress address) {
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, eventLoops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
-        handshakeTimeout, accessLog, configTokenTtl, address, limits);
+        handshakeTimeout, accessLog, configTokenTtl, address, limits, crl);
   }
 
   /** The same configuration with {@code loops} event loops (one listener instance on each). */
   public EdgeConfig withEventLoops(int loops) {
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, loops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
-        handshakeTimeout, accessLog, configTokenTtl, events, limits);
+        handshakeTimeout, accessLog, configTokenTtl, events, limits, crl);
   }
 
   /** The same configuration with the access log (one line per request) on or off. */
   public EdgeConfig withAccessLog(boolean on) {
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, eventLoops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
-        handshakeTimeout, on, configTokenTtl, events, limits);
+        handshakeTimeout, on, configTokenTtl, events, limits, crl);
   }
 
   public EdgeConfig withLimits(ClientLimits l) {
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, eventLoops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
-        handshakeTimeout, accessLog, configTokenTtl, events, l);
+        handshakeTimeout, accessLog, configTokenTtl, events, l, crl);
   }
 
   public EdgeConfig withIdleTimeout(Duration d) {
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, eventLoops, maxAdminBodyBytes, maxArtifactBytes, d,
-        handshakeTimeout, accessLog, configTokenTtl, events, limits);
+        handshakeTimeout, accessLog, configTokenTtl, events, limits, crl);
+  }
+
+  /** The same configuration loading the external CRLs of {@code sources}. */
+  public EdgeConfig withCrl(CrlSources sources) {
+    return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
+        artifactDir, eventLoops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
+        handshakeTimeout, accessLog, configTokenTtl, events, limits, sources);
   }
 
   private static void requireReadable(String what, Path p) {

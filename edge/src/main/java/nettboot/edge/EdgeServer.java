@@ -20,6 +20,7 @@ import nettboot.core.error.UnavailableException;
 import nettboot.core.store.CachingMachineStore;
 import nettboot.core.store.ChangeFeed;
 import nettboot.core.store.MachineStore;
+import nettboot.core.store.RevocationStore;
 import nettboot.core.store.SqliteDataDir;
 import nettboot.core.store.StoreFactory;
 import nettboot.core.store.StoreLocation;
@@ -106,10 +107,10 @@ public final class EdgeServer {
               () -> intercept.apply(s.open()), false)
           .compose(s::migrate)
           .compose(v -> s.probe(clock))
-          .compose(probe -> s.cache()
+          .compose(probe -> s.revocations(clock).compose(revocations -> s.cache()
               .compose(m -> MetadataServer.start(vertx, config, m, s.stores.configs(),
-                  probe::problem, log, metrics, clock)
-              .map(listeners -> new EdgeServer(vertx, s.stores, m, listeners, s.feeds, log)))),
+                  probe::problem, log, metrics, clock, revocations)
+              .map(listeners -> new EdgeServer(vertx, s.stores, m, listeners, s.feeds, log))))),
           START_TIMEOUT, "starting the server");
       server.logStarted(settings);
       return server;
@@ -133,6 +134,8 @@ public final class EdgeServer {
     final JsonLog log;
     final List<AutoCloseable> feeds = new CopyOnWriteArrayList<>();
     volatile Stores stores;
+    /** The stores as opened, before any interception (the revocation list reads them). */
+    volatile Stores opened;
 
     Starting(Vertx vertx, Settings settings, JsonLog log) {
       this.vertx = vertx;
@@ -150,7 +153,32 @@ public final class EdgeServer {
           log.warn("data_file_mode_corrected", Map.of("detail", corrected));
         }
       }
-      return StoreFactory.open(vertx, settings.store());
+      opened = StoreFactory.open(vertx, settings.store());
+      return opened;
+    }
+
+    /**
+     * The revocation list: the stored revocations loaded, on PostgreSQL kept current by the
+     * revocations change feed, and the external CRLs loaded (each must verify) and refreshed.
+     */
+    Future<Revocations> revocations(Clock clock) {
+      EdgeConfig c = settings.edge();
+      Revocations revocations = new Revocations(RevocationStore.over(opened.database()),
+          c.bootDomain(), log);
+      Future<?> ready = revocations.load().onSuccess(n -> {
+        if (n > 0) {
+          log.info("revocations_loaded", Map.of("count", n));
+        }
+      });
+      if (settings.store() instanceof StoreLocation.Postgres pg) {
+        ready = ready.compose(v -> ChangeFeed.start(vertx, pg.url(), ChangeFeed.REVOCATIONS,
+            change -> revocations.changed(vertx), () -> revocations.changed(vertx)))
+            .onSuccess(feeds::add);
+      }
+      return ready.compose(v -> vertx.executeBlocking(() -> ExternalCrls.startBlocking(vertx,
+              c.crl(), c.clientCa(), revocations, log, clock), false))
+          .onSuccess(feeds::add)
+          .map(revocations);
     }
 
     /**

@@ -28,4 +28,5 @@ record EdgeServices(
     AdminService admin,
     /* the admin API contract, served as is */ String openapi,
     /* client-certificate verification shared by the mTLS listeners */ VerifiedClientCertificates clientTrust,
-    /* artifact streaming: chunks in flight, one budget per event loop */ ChunkBudget.PerLoop chunkBudgets) {}
+    /* artifact streaming: chunks in flight, one budget per event loop */ ChunkBudget.PerLoop chunkBudgets,
+    /* revoked client certificates (inventory and external CRLs) */ Revocations revocations) {}

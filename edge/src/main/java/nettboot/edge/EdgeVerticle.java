@@ -29,11 +29,11 @@ final class EdgeVerticle extends VerticleBase {
   public Future<?> start() {
     EdgeConfig c = services.config();
     List<Future<?>> all = new ArrayList<>(List.of(
-        listen(BootRoutes.LISTENER, TlsOptions.tls(c, c.boot(), services.clientTrust()).setPort(ports.boot()),
+        listen(BootRoutes.LISTENER, TlsOptions.tls(c, c.boot(), RevocationGuard.of(BootRoutes.LISTENER, services)).setPort(ports.boot()),
             new BootRoutes(services).router(vertx)),
         listen(ConfigRoutes.LISTENER, TlsOptions.tls(c, c.config(), null).setPort(ports.config()),
             new ConfigRoutes(services).router(vertx)),
-        listen(AdminRoutes.LISTENER, TlsOptions.tls(c, c.admin(), services.clientTrust()).setPort(ports.admin()),
+        listen(AdminRoutes.LISTENER, TlsOptions.tls(c, c.admin(), RevocationGuard.of(AdminRoutes.LISTENER, services)).setPort(ports.admin()),
             new AdminRoutes(services).router(vertx)),
         listen(OpsRoutes.LISTENER, TlsOptions.base(c, c.ops()).setPort(ports.ops()),
             new OpsRoutes(services).router(vertx))));

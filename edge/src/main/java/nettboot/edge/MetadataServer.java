@@ -49,13 +49,13 @@ final class MetadataServer {
    */
   static Future<MetadataServer> start(Vertx vertx, EdgeConfig config, MachineStore store,
       ConfigStore configs, Supplier<String> storeReadiness, JsonLog log, Metrics metrics,
-      Clock clock) {
+      Clock clock, Revocations revocations) {
     if (vertx.exceptionHandler() == null) {
       // exceptions no handler caught: one JSON line with the stack, not raw text on stderr
       vertx.exceptionHandler(t -> log.error("uncaught_exception", JsonLog.fields(
           "error", String.valueOf(t), "stack", TextErrors.stack(t))));
     }
-    return vertx.executeBlocking(() -> prepare(vertx, config, store, configs, storeReadiness, log, metrics, clock), false)
+    return vertx.executeBlocking(() -> prepare(vertx, config, store, configs, storeReadiness, log, metrics, clock, revocations), false)
         .compose(w -> vertx.deployVerticle(() -> new EdgeVerticle(w.services(), w.ports()),
                 new DeploymentOptions().setInstances(config.eventLoops()))
             .map(id -> new MetadataServer(vertx, List.of(id), w.ports(), w.services().metrics())));
@@ -66,7 +66,7 @@ final class MetadataServer {
   /** Everything the listener instances share; blocks on files. */
   private static Wiring prepare(Vertx vertx, EdgeConfig config, MachineStore store,
       ConfigStore configs, Supplier<String> storeReadiness, JsonLog log, Metrics metrics,
-      Clock clock) {
+      Clock clock, Revocations revocations) {
     TlsOptions.requireOpenSsl();
     ArtifactStore artifacts = new ArtifactStore(config.artifactDir());
     // no upload is in flight before the listeners open: what is in incoming/ was interrupted
@@ -91,7 +91,8 @@ final class MetadataServer {
         new InstallEvidence(store, configs, new InstallTracker(InstallTracker.DEFAULT_CAPACITY), clock),
         new AdminService(store, configs, () -> new ConfigValidator(TalosSchema.load()), vertx, clock),
         OpenApi.load(),
-        VerifiedClientCertificates.forCa(config.clientCa(), clock), new ChunkBudget.PerLoop());
+        VerifiedClientCertificates.forCa(config.clientCa(), clock), new ChunkBudget.PerLoop(),
+        revocations);
     return new Wiring(services, ports);
   }
 
