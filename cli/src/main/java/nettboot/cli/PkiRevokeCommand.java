@@ -33,7 +33,7 @@ final class PkiRevokeCommand implements Runnable {
   Path dir;
 
   static final class Which {
-    @Option(names = "--cert", description = "The certificate file (PEM) to revoke")
+    @Option(names = "--certificate", description = "The certificate file (PEM) to revoke")
     Path cert;
 
     @Option(names = "--serial", description = "The serial (hex, as openssl x509 -serial prints it)")
