@@ -46,6 +46,8 @@ public final class EdgeServer {
   private static final Duration MAX_CACHE_TTL = Duration.ofMinutes(1);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+  /** How often the server certificate files are checked for a replacement. */
+  public static final Duration CERTIFICATE_CHECK = Duration.ofSeconds(10);
 
   /**
    * What the server is built from, validated.
@@ -113,6 +115,7 @@ public final class EdgeServer {
               .map(listeners -> new EdgeServer(vertx, s.stores, m, listeners, s.feeds, log))))),
           START_TIMEOUT, "starting the server");
       server.logStarted(settings);
+      server.watchCertificate();
       return server;
     } catch (RuntimeException e) {
       try {
@@ -232,6 +235,12 @@ public final class EdgeServer {
     }
   }
 
+  /** Checks the certificate files every {@link #CERTIFICATE_CHECK} on a worker. */
+  private void watchCertificate() {
+    vertx.setPeriodic(CERTIFICATE_CHECK.toMillis(), id -> vertx.executeBlocking(
+        () -> listeners.reload().checkBlocking(vertx), false));
+  }
+
   private void logStarted(Settings s) {
     EdgeConfig c = s.edge();
     log.info("server_started", Map.of(
@@ -255,6 +264,16 @@ public final class EdgeServer {
         // closing on the way down: nothing left to tell the caller
       }
     }
+  }
+
+  /**
+   * Checks the server certificate files now and, when they changed and hold a whole pair, reloads
+   * them on every TLS listener without dropping connections; true when it reloaded. Also runs every
+   * {@link #CERTIFICATE_CHECK}. Blocks: call it from a thread that is not one of the server's.
+   */
+  public boolean reloadServerCertificate() {
+    return await(vertx.executeBlocking(() -> listeners.reload().checkBlocking(vertx), false),
+        START_TIMEOUT, "reloading the server certificate");
   }
 
   /** The server's own Vert.x instance. */

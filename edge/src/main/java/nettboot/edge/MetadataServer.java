@@ -33,12 +33,15 @@ final class MetadataServer {
   private final List<String> deployments;
   private final EdgeVerticle.Ports ports;
   private final Metrics metrics;
+  private final ServerCertificateReload reload;
 
-  private MetadataServer(Vertx vertx, List<String> deployments, EdgeVerticle.Ports ports, Metrics metrics) {
+  private MetadataServer(Vertx vertx, List<String> deployments, EdgeVerticle.Ports ports, Metrics metrics,
+      ServerCertificateReload reload) {
     this.vertx = vertx;
     this.deployments = deployments;
     this.ports = ports;
     this.metrics = metrics;
+    this.reload = reload;
   }
 
   /**
@@ -58,7 +61,8 @@ final class MetadataServer {
     return vertx.executeBlocking(() -> prepare(vertx, config, store, configs, storeReadiness, log, metrics, clock, revocations), false)
         .compose(w -> vertx.deployVerticle(() -> new EdgeVerticle(w.services(), w.ports()),
                 new DeploymentOptions().setInstances(config.eventLoops()))
-            .map(id -> new MetadataServer(vertx, List.of(id), w.ports(), w.services().metrics())));
+            .map(id -> new MetadataServer(vertx, List.of(id), w.ports(), w.services().metrics(),
+                w.services().reload())));
   }
 
   private record Wiring(EdgeServices services, EdgeVerticle.Ports ports) {}
@@ -92,7 +96,7 @@ final class MetadataServer {
         new AdminService(store, configs, () -> new ConfigValidator(TalosSchema.load()), vertx, clock),
         OpenApi.load(),
         VerifiedClientCertificates.forCa(config.clientCa(), clock), new ChunkBudget.PerLoop(),
-        revocations);
+        revocations, new ServerCertificateReload(config, log));
     return new Wiring(services, ports);
   }
 
@@ -134,6 +138,10 @@ final class MetadataServer {
 
   public Metrics metrics() {
     return metrics;
+  }
+
+  ServerCertificateReload reload() {
+    return reload;
   }
 
   /** Stops every listener (in-flight requests are cut). */
