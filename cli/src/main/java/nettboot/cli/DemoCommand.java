@@ -71,7 +71,7 @@ final class DemoCommand implements Runnable {
     ListenAddress ops = listen.ops();
     ServerRuntime runtime = ServerRuntime.start(new ServerRuntime.Settings(pki, dir.resolve("data"),
         boot, listen.config(), admin, ops, null, 0, true, java.time.Duration.ofSeconds(1), listen.events(),
-        nettboot.edge.ClientLimits.DEFAULT, false, java.util.Map.of()));
+        nettboot.edge.ClientLimits.DEFAULT, false, java.util.Map.of(), nettboot.edge.CrlSources.NONE));
     try {
       String adminUrl = "https://" + admin.urlHost() + ":" + runtime.server.adminPort();
       try (AdminClient client = new AdminClient(adminUrl, ca.rootCertPath(), ca.adminCertPath(ADMIN),

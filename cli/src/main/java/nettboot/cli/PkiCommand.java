@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
     description = {"Create the platform CA and issue server, tenant and admin certificates.",
         "Private keys are written with mode 0600 and never printed. A tenant key is a bearer",
         "credential: whoever holds the tenant boot medium can ask for that tenant's boot scripts."},
-    subcommands = {PkiCommand.Init.class, PkiCommand.Tenant.class, PkiCommand.Admin.class})
+    subcommands = {PkiCommand.Init.class, PkiCommand.Tenant.class, PkiCommand.Admin.class,
+        PkiRevokeCommand.class, PkiCrlCommand.class})
 final class PkiCommand {
 
   @Command(name = "init", mixinStandardHelpOptions = true,

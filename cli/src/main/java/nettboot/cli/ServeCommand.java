@@ -81,13 +81,24 @@ final class ServeCommand implements Runnable {
           "repeat for several admins. Admins not named see every tenant."})
   List<String> adminTenants = new ArrayList<>();
 
+  @Option(names = "--crl", paramLabel = "FILE|URL",
+      description = {"An external CA's CRL (DER or PEM; a file or http(s) URL; repeatable), e.g. step-ca's",
+          "or 'pki crl' output. Must verify against the platform CA and not be stale, or the server",
+          "does not start; refreshed every --crl-refresh-s, a refused refresh keeps the previous one"})
+  java.util.List<String> crl = new java.util.ArrayList<>();
+
+  @Option(names = "--crl-refresh-s", defaultValue = "300",
+      description = "Seconds between CRL refreshes (default: ${DEFAULT-VALUE})")
+  long crlRefreshS;
+
   @Override
   public void run() {
     ServerRuntime.Settings s = new ServerRuntime.Settings(pki, data, listen.boot(), listen.config(),
         listen.admin(), listen.ops(), postgres, eventLoops, !noAccessLog, cacheTtl(cacheTtlMs), listen.events(),
         new nettboot.edge.ClientLimits(java.time.Duration.ofMillis(requestHeadTimeoutMs), bootBurstPerAddress,
             bootRatePerAddress, bootBurstPerTenant, bootRatePerTenant),
-        init, tenantScopes(adminTenants));
+        init, tenantScopes(adminTenants),
+        new nettboot.edge.CrlSources(crl, java.time.Duration.ofSeconds(crlRefreshS)));
     ServerRuntime runtime = ServerRuntime.start(s);
     runUntilSignal(runtime);
   }

@@ -27,7 +27,8 @@ final class ServerRuntime implements AutoCloseable {
   record Settings(Path pki, Path data, ListenAddress boot, ListenAddress configListen,
       ListenAddress admin, ListenAddress ops, String postgresUrl, int eventLoops, boolean accessLog,
       Duration cacheTtl, ListenAddress events, nettboot.edge.ClientLimits limits, boolean init,
-      java.util.Map<String, java.util.Set<String>> adminTenants) {}
+      java.util.Map<String, java.util.Set<String>> adminTenants,
+      nettboot.edge.CrlSources crl) {}
 
   /** Starts the server from the main thread; blocks until it listens (or fails, named). */
   static ServerRuntime start(Settings s) {
@@ -41,7 +42,8 @@ final class ServerRuntime implements AutoCloseable {
         .withAccessLog(s.accessLog())
         .withEvents(s.events())
         .withLimits(s.limits())
-        .withAdminTenants(s.adminTenants());
+        .withAdminTenants(s.adminTenants())
+        .withCrl(s.crl());
     EdgeServer.Settings settings = new EdgeServer.Settings(config,
         StoreLocation.of(s.data(), s.postgresUrl(), s.init()), s.cacheTtl());
     Clock clock = Clock.systemUTC();

@@ -61,6 +61,7 @@ final class AdminRoutes {
     r.route("/v1/admin/machines/:id").handler(scope::machine);
     r.route("/v1/admin/machines/:id/*").handler(scope::machine);
     new ControlRoutes(this, services).mount(r);
+    new RevocationRoutes(services).install(r, body);
     r.post("/v1/admin/machines").handler(ctx -> handle(ctx, "admin_enroll", () -> enroll(ctx)));
     r.get("/v1/admin/machines").handler(ctx -> handle(ctx, "admin_list",
         () -> admin.machines(tenantParam(ctx)).map(ms -> json(200,
@@ -95,6 +96,9 @@ final class AdminRoutes {
 
   private void requireAdmin(RoutingContext ctx) {
     RequestScope scope = RequestScope.of(ctx);
+    if (RevocationGuard.refused(ctx, LISTENER, services)) {
+      return;
+    }
     ClientIdentity who = PeerIdentity.of(ctx.request().connection(), services.config().bootDomain());
     if (who instanceof ClientIdentity.Admin a) {
       scope.actor = a.subject();

@@ -50,6 +50,9 @@ final class BootRoutes {
 
   private void requireTenant(RoutingContext ctx) {
     RequestScope scope = RequestScope.of(ctx);
+    if (RevocationGuard.refused(ctx, LISTENER, services)) {
+      return;
+    }
     ClientIdentity who = PeerIdentity.of(ctx.request().connection(), services.config().bootDomain());
     if (who instanceof ClientIdentity.Tenant t) {
       scope.tenant = t.name();

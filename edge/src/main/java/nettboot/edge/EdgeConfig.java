@@ -34,6 +34,7 @@ import nettboot.core.error.InvalidInputException;
  * @param limits per-client deadlines and boot-lookup budgets ({@link ClientLimits#DEFAULT})
  * @param adminTenants admin certificate names ({@code CN}) limited to a set of tenants; an admin
  *     not named here sees every tenant
+ * @param crl external CAs' CRLs to load and refresh ({@link CrlSources#NONE}: none)
  */
 public record EdgeConfig(
     ListenAddress boot,
@@ -54,7 +55,8 @@ public record EdgeConfig(
     Duration configTokenTtl,
     ListenAddress events,
     ClientLimits limits,
-    Map<String, Set<String>> adminTenants) {
+    Map<String, Set<String>> adminTenants,
+    CrlSources crl) {
 
   public static final long DEFAULT_MAX_ADMIN_BODY = 1 << 20;
   public static final long DEFAULT_MAX_ARTIFACT = 16L << 30;
@@ -91,6 +93,7 @@ public record EdgeConfig(
     }
     Objects.requireNonNull(limits, "limits");
     adminTenants = validTenantScopes(adminTenants);
+    Objects.requireNonNull(crl, "crl");
   }
 
   /** Admin names and tenant names checked; each admin limited to at least one tenant. */
@@ -118,7 +121,7 @@ public record EdgeConfig(
   public EdgeConfig withAdminTenants(Map<String, Set<String>> scopes) {
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, eventLoops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
-        handshakeTimeout, accessLog, configTokenTtl, events, limits, scopes);
+        handshakeTimeout, accessLog, configTokenTtl, events, limits, scopes, crl);
   }
 
   /** Defaults for everything but addresses and files. */
@@ -128,40 +131,47 @@ public record EdgeConfig(
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, Math.max(1, Runtime.getRuntime().availableProcessors()),
         DEFAULT_MAX_ADMIN_BODY, DEFAULT_MAX_ARTIFACT, Duration.ofSeconds(60),
-        Duration.ofSeconds(10), true, Duration.ofHours(1), null, ClientLimits.DEFAULT, Map.of());
+        Duration.ofSeconds(10), true, Duration.ofHours(1), null, ClientLimits.DEFAULT, Map.of(), CrlSources.NONE);
   }
 
   /** The same configuration with the Talos events sink listening on {@code address} (null: off). */
   public EdgeConfig withEvents(ListenAddress address) {
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, eventLoops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
-        handshakeTimeout, accessLog, configTokenTtl, address, limits, adminTenants);
+        handshakeTimeout, accessLog, configTokenTtl, address, limits, adminTenants, crl);
   }
 
   /** The same configuration with {@code loops} event loops (one listener instance on each). */
   public EdgeConfig withEventLoops(int loops) {
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, loops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
-        handshakeTimeout, accessLog, configTokenTtl, events, limits, adminTenants);
+        handshakeTimeout, accessLog, configTokenTtl, events, limits, adminTenants, crl);
   }
 
   /** The same configuration with the access log (one line per request) on or off. */
   public EdgeConfig withAccessLog(boolean on) {
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, eventLoops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
-        handshakeTimeout, on, configTokenTtl, events, limits, adminTenants);
+        handshakeTimeout, on, configTokenTtl, events, limits, adminTenants, crl);
   }
 
   public EdgeConfig withLimits(ClientLimits l) {
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, eventLoops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
-        handshakeTimeout, accessLog, configTokenTtl, events, l, adminTenants);
+        handshakeTimeout, accessLog, configTokenTtl, events, l, adminTenants, crl);
   }
 
   public EdgeConfig withIdleTimeout(Duration d) {
     return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
         artifactDir, eventLoops, maxAdminBodyBytes, maxArtifactBytes, d,
-        handshakeTimeout, accessLog, configTokenTtl, events, limits, adminTenants);
+        handshakeTimeout, accessLog, configTokenTtl, events, limits, adminTenants, crl);
+  }
+
+  /** The same configuration loading the external CRLs of {@code sources}. */
+  public EdgeConfig withCrl(CrlSources sources) {
+    return new EdgeConfig(boot, config, admin, ops, serverCert, serverKey, clientCa, bootDomain,
+        artifactDir, eventLoops, maxAdminBodyBytes, maxArtifactBytes, idleTimeout,
+        handshakeTimeout, accessLog, configTokenTtl, events, limits, adminTenants, sources);
   }
 
   private static void requireReadable(String what, Path p) {

@@ -20,6 +20,7 @@ import nettboot.core.error.UnavailableException;
 import nettboot.core.store.CachingMachineStore;
 import nettboot.core.store.ChangeFeed;
 import nettboot.core.store.MachineStore;
+import nettboot.core.store.RevocationStore;
 import nettboot.core.store.SqliteDataDir;
 import nettboot.core.store.StoreFactory;
 import nettboot.core.store.StoreLocation;
@@ -45,6 +46,8 @@ public final class EdgeServer {
   private static final Duration MAX_CACHE_TTL = Duration.ofMinutes(1);
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
+  /** How often the server certificate files are checked for a replacement. */
+  public static final Duration CERTIFICATE_CHECK = Duration.ofSeconds(10);
 
   /**
    * What the server is built from, validated.
@@ -106,12 +109,13 @@ public final class EdgeServer {
               () -> intercept.apply(s.open()), false)
           .compose(s::migrate)
           .compose(v -> s.probe(clock))
-          .compose(probe -> s.cache()
+          .compose(probe -> s.revocations(clock).compose(revocations -> s.cache()
               .compose(m -> MetadataServer.start(vertx, config, m, s.stores.configs(),
-                  s.stores.control(), s.signal, probe::problem, log, metrics, clock)
-              .map(listeners -> new EdgeServer(vertx, s.stores, m, listeners, s.feeds, log)))),
+                  s.stores.control(), s.signal, probe::problem, log, metrics, clock, revocations)
+              .map(listeners -> new EdgeServer(vertx, s.stores, m, listeners, s.feeds, log))))),
           START_TIMEOUT, "starting the server");
       server.logStarted(settings);
+      server.watchCertificate();
       return server;
     } catch (RuntimeException e) {
       try {
@@ -134,6 +138,8 @@ public final class EdgeServer {
     final List<AutoCloseable> feeds = new CopyOnWriteArrayList<>();
     final EventSignal signal = new EventSignal();
     volatile Stores stores;
+    /** The stores as opened, before any interception (the revocation list reads them). */
+    volatile Stores opened;
 
     Starting(Vertx vertx, Settings settings, JsonLog log) {
       this.vertx = vertx;
@@ -151,7 +157,32 @@ public final class EdgeServer {
           log.warn("data_file_mode_corrected", Map.of("detail", corrected));
         }
       }
-      return StoreFactory.open(vertx, settings.store());
+      opened = StoreFactory.open(vertx, settings.store());
+      return opened;
+    }
+
+    /**
+     * The revocation list: the stored revocations loaded, on PostgreSQL kept current by the
+     * revocations change feed, and the external CRLs loaded (each must verify) and refreshed.
+     */
+    Future<Revocations> revocations(Clock clock) {
+      EdgeConfig c = settings.edge();
+      Revocations revocations = new Revocations(RevocationStore.over(opened.database()),
+          c.bootDomain(), log);
+      Future<?> ready = revocations.load().onSuccess(n -> {
+        if (n > 0) {
+          log.info("revocations_loaded", Map.of("count", n));
+        }
+      });
+      if (settings.store() instanceof StoreLocation.Postgres pg) {
+        ready = ready.compose(v -> ChangeFeed.start(vertx, pg.url(), ChangeFeed.REVOCATIONS,
+            change -> revocations.changed(vertx), () -> revocations.changed(vertx)))
+            .onSuccess(feeds::add);
+      }
+      return ready.compose(v -> vertx.executeBlocking(() -> ExternalCrls.startBlocking(vertx,
+              c.crl(), c.clientCa(), revocations, log, clock), false))
+          .onSuccess(feeds::add)
+          .map(revocations);
     }
 
     /**
@@ -217,6 +248,12 @@ public final class EdgeServer {
     }
   }
 
+  /** Checks the certificate files every {@link #CERTIFICATE_CHECK} on a worker. */
+  private void watchCertificate() {
+    vertx.setPeriodic(CERTIFICATE_CHECK.toMillis(), id -> vertx.executeBlocking(
+        () -> listeners.reload().checkBlocking(vertx), false));
+  }
+
   private void logStarted(Settings s) {
     EdgeConfig c = s.edge();
     log.info("server_started", Map.of(
@@ -240,6 +277,16 @@ public final class EdgeServer {
         // closing on the way down: nothing left to tell the caller
       }
     }
+  }
+
+  /**
+   * Checks the server certificate files now and, when they changed and hold a whole pair, reloads
+   * them on every TLS listener without dropping connections; true when it reloaded. Also runs every
+   * {@link #CERTIFICATE_CHECK}. Blocks: call it from a thread that is not one of the server's.
+   */
+  public boolean reloadServerCertificate() {
+    return await(vertx.executeBlocking(() -> listeners.reload().checkBlocking(vertx), false),
+        START_TIMEOUT, "reloading the server certificate");
   }
 
   /** The server's own Vert.x instance. */

@@ -29,4 +29,6 @@ record EdgeServices(
     /* the admin API contract, served as is */ String openapi,
     /* client-certificate verification shared by the mTLS listeners */ VerifiedClientCertificates clientTrust,
     /* artifact streaming: chunks in flight, one budget per event loop */ ChunkBudget.PerLoop chunkBudgets,
-    /* wakes the followers of the event feed */ EventSignal eventSignal) {}
+    /* wakes the followers of the event feed */ EventSignal eventSignal,
+    /* revoked client certificates (inventory and external CRLs) */ Revocations revocations,
+    /* the TLS listeners whose certificate is reloaded when its files change */ ServerCertificateReload reload) {}

@@ -28,13 +28,15 @@ final class EdgeVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     EdgeConfig c = services.config();
+    RevocationGuard bootTrust = RevocationGuard.of(BootRoutes.LISTENER, services);
+    RevocationGuard adminTrust = RevocationGuard.of(AdminRoutes.LISTENER, services);
     List<Future<?>> all = new ArrayList<>(List.of(
-        listen(BootRoutes.LISTENER, TlsOptions.tls(c, c.boot(), services.clientTrust()).setPort(ports.boot()),
-            new BootRoutes(services).router(vertx)),
-        listen(ConfigRoutes.LISTENER, TlsOptions.tls(c, c.config(), null).setPort(ports.config()),
-            new ConfigRoutes(services).router(vertx)),
-        listen(AdminRoutes.LISTENER, TlsOptions.tls(c, c.admin(), services.clientTrust()).setPort(ports.admin()),
-            new AdminRoutes(services).router(vertx)),
+        tls(BootRoutes.LISTENER, TlsOptions.tls(c, c.boot(), bootTrust).setPort(ports.boot()),
+            new BootRoutes(services).router(vertx), bootTrust),
+        tls(ConfigRoutes.LISTENER, TlsOptions.tls(c, c.config(), null).setPort(ports.config()),
+            new ConfigRoutes(services).router(vertx), null),
+        tls(AdminRoutes.LISTENER, TlsOptions.tls(c, c.admin(), adminTrust).setPort(ports.admin()),
+            new AdminRoutes(services).router(vertx), adminTrust),
         listen(OpsRoutes.LISTENER, TlsOptions.base(c, c.ops()).setPort(ports.ops()),
             new OpsRoutes(services).router(vertx))));
     if (ports.events() > 0) {
@@ -42,6 +44,16 @@ final class EdgeVerticle extends VerticleBase {
           new TalosEventSink(services).handler(vertx)));
     }
     return Future.all(all);
+  }
+
+  /** A TLS listener: also registered for the certificate reload with its client verification. */
+  private Future<HttpServer> tls(String listener, HttpServerOptions options,
+      io.vertx.core.Handler<io.vertx.core.http.HttpServerRequest> handler,
+      javax.net.ssl.X509TrustManager clientTrust) {
+    Future<HttpServer> f = listen(listener, options, handler);
+    services.reload().add(new ServerCertificateReload.Listener(listener, servers.get(servers.size() - 1),
+        clientTrust));
+    return f;
   }
 
   private Future<HttpServer> listen(String listener, HttpServerOptions options,

@@ -37,12 +37,15 @@ final class MetadataServer {
   private final List<String> deployments;
   private final EdgeVerticle.Ports ports;
   private final Metrics metrics;
+  private final ServerCertificateReload reload;
 
-  private MetadataServer(Vertx vertx, List<String> deployments, EdgeVerticle.Ports ports, Metrics metrics) {
+  private MetadataServer(Vertx vertx, List<String> deployments, EdgeVerticle.Ports ports, Metrics metrics,
+      ServerCertificateReload reload) {
     this.vertx = vertx;
     this.deployments = deployments;
     this.ports = ports;
     this.metrics = metrics;
+    this.reload = reload;
   }
 
   /**
@@ -53,16 +56,17 @@ final class MetadataServer {
    */
   static Future<MetadataServer> start(Vertx vertx, EdgeConfig config, MachineStore store,
       ConfigStore configs, ControlStore control, EventSignal signal, Supplier<String> storeReadiness,
-      JsonLog log, Metrics metrics, Clock clock) {
+      JsonLog log, Metrics metrics, Clock clock, Revocations revocations) {
     if (vertx.exceptionHandler() == null) {
       // exceptions no handler caught: one JSON line with the stack, not raw text on stderr
       vertx.exceptionHandler(t -> log.error("uncaught_exception", JsonLog.fields(
           "error", String.valueOf(t), "stack", TextErrors.stack(t))));
     }
-    return vertx.executeBlocking(() -> prepare(vertx, config, store, configs, control, signal, storeReadiness, log, metrics, clock), false)
+    return vertx.executeBlocking(() -> prepare(vertx, config, store, configs, control, signal, storeReadiness, log, metrics, clock, revocations), false)
         .compose(w -> vertx.deployVerticle(() -> new EdgeVerticle(w.services(), w.ports()),
                 new DeploymentOptions().setInstances(config.eventLoops()))
-            .map(id -> new MetadataServer(vertx, List.of(id), w.ports(), w.services().metrics())));
+            .map(id -> new MetadataServer(vertx, List.of(id), w.ports(), w.services().metrics(),
+                w.services().reload())));
   }
 
   private record Wiring(EdgeServices services, EdgeVerticle.Ports ports) {}
@@ -70,7 +74,7 @@ final class MetadataServer {
   /** Everything the listener instances share; blocks on files. */
   private static Wiring prepare(Vertx vertx, EdgeConfig config, MachineStore store,
       ConfigStore configs, ControlStore control, EventSignal signal, Supplier<String> storeReadiness,
-      JsonLog log, Metrics metrics, Clock clock) {
+      JsonLog log, Metrics metrics, Clock clock, Revocations revocations) {
     TlsOptions.requireOpenSsl();
     ArtifactStore artifacts = new ArtifactStore(config.artifactDir());
     // no upload is in flight before the listeners open: what is in incoming/ was interrupted
@@ -97,7 +101,8 @@ final class MetadataServer {
             new ProvisioningFlow(vertx, RedfishOptions.defaults()), vertx, System::getenv, clock),
             () -> new ConfigValidator(TalosSchema.load()), vertx, clock),
         OpenApi.load(),
-        VerifiedClientCertificates.forCa(config.clientCa(), clock), new ChunkBudget.PerLoop(), signal);
+        VerifiedClientCertificates.forCa(config.clientCa(), clock), new ChunkBudget.PerLoop(), signal,
+        revocations, new ServerCertificateReload(config, log));
     return new Wiring(services, ports);
   }
 
@@ -139,6 +144,10 @@ final class MetadataServer {
 
   public Metrics metrics() {
     return metrics;
+  }
+
+  ServerCertificateReload reload() {
+    return reload;
   }
 
   /** Stops every listener (in-flight requests are cut). */

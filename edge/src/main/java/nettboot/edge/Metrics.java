@@ -96,6 +96,13 @@ public final class Metrics {
         "listener", listener, "kind", kind).increment();
   }
 
+  /** A revoked client certificate refused, at the handshake or on a request of an older connection. */
+  public void revokedRefused(String listener, String stage) {
+    counter("revoked\n" + listener + '\n' + stage, "nettboot.revoked.certificates.refused",
+        "Client certificates refused because they are revoked, by listener and stage (handshake, request).",
+        "listener", listener, "stage", stage).increment();
+  }
+
   /** A boot lookup refused (429) by the per-address or per-tenant budget. */
   public void bootLookupRefused(String limit) {
     counter("refused\n" + limit, "nettboot.boot.lookups.refused",

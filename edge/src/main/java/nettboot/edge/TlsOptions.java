@@ -58,7 +58,7 @@ final class TlsOptions {
    * TLS with the server chain; with {@code clientTrust}, a client certificate it accepts (issued by
    * the platform CA) is required; null means server-only TLS.
    */
-  static HttpServerOptions tls(EdgeConfig c, ListenAddress at, VerifiedClientCertificates clientTrust) {
+  static HttpServerOptions tls(EdgeConfig c, ListenAddress at, javax.net.ssl.X509TrustManager clientTrust) {
     HttpServerOptions o = base(c, at)
         .setSsl(true)
         .setSslEngineOptions(new OpenSSLEngineOptions().setSessionCacheEnabled(true))

@@ -260,6 +260,33 @@ class NetbootE2ETest {
     assertThat(asked).extracting(r -> r.getInteger("status")).containsExactly(200, 404);
   }
 
+  @Test
+  @Order(11)
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void machineWhoseMediumWasRevokedBootsLocalDiskAndTheServerSaysWhy() throws Exception {
+    // A machine that would netboot (state New, its tenant's profile) with its tenant's medium,
+    // whose certificate is revoked first (last case: the tenant's medium is of no use after it).
+    String uuid = "6e657474-0000-4000-8000-00000000000b";
+    enroll(OTHER_TENANT, uuid, null);
+    java.security.cert.X509Certificate cert = nettboot.core.pki.Pem.readCertificates(
+        lab.ca.tenantCertPath(OTHER_TENANT)).get(0);
+    String serial = nettboot.core.pki.Revocation.serialOf(cert);
+    lab.admin("POST", "/v1/admin/revocations", new JsonObject().put("serial", serial)
+        .put("reason", "key-compromise").encode()).expect(201);
+    BuiltMedia revoked = TenantMedia.build(lab.ca, new MediaSpec(OTHER_TENANT, Ipv6Lab.SERVER, Arch.X86_64,
+        Payload.ipxeEfi()), work.resolve("media-revoked"));
+    String console = localboot("revoked-medium", revoked.usbImage(), uuid, "52:54:00:6e:00:0b");
+    // the request went out and the handshake failed: iPXE reports the certificate_revoked alert
+    // as "Operation not permitted" (ipxe.org/410de18f) and hands over to the disk
+    assertChainFailed(console, Ipv6Lab.SERVER, uuid, "Operation not permitted");
+    assertThat(lab.bootRequests("/v1/boot/" + uuid)).as("no request passes a revoked handshake").isEmpty();
+    assertThat(state(uuid)).as("a revoked medium must not start the install").isEqualTo("New");
+    // the server logged why, with the serial and the tenant
+    assertThat(lab.server.lines).anySatisfy(l -> assertThat(l).contains("\"client_certificate_revoked\"")
+        .contains("\"serial\":\"" + serial + "\"").contains("\"tenant\":\"" + OTHER_TENANT + "\"")
+        .contains("\"listener\":\"boot\"").contains("\"stage\":\"handshake\""));
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private String netboot(String name, QemuMachine.Attach attach, Path medium, String uuid, String mac) throws Exception {

@@ -19,6 +19,8 @@ import nettboot.core.machine.MachineId;
  */
 public final class ChangeFeed implements AutoCloseable {
   public static final String CHANNEL = "nettboot_changes";
+  /** Revocations: {@code r <serial>}, one per new revocation (apart, so caches are not dropped). */
+  public static final String REVOCATIONS = "nettboot_revocations";
 
   private final PgSubscriber subscriber;
 
@@ -35,6 +37,10 @@ public final class ChangeFeed implements AutoCloseable {
     return sb.toString();
   }
 
+  static String revocation(nettboot.core.pki.Revocation r) {
+    return "r " + r.serial();
+  }
+
   static String profile(String name) {
     return "p " + name;
   }
@@ -49,9 +55,15 @@ public final class ChangeFeed implements AutoCloseable {
    */
   public static Future<ChangeFeed> start(Vertx vertx, String url, Consumer<String> onChange,
       Runnable onResubscribed) {
+    return start(vertx, url, CHANNEL, onChange, onResubscribed);
+  }
+
+  /** {@link #start(Vertx, String, Consumer, Runnable)} on another channel ({@link #REVOCATIONS}). */
+  public static Future<ChangeFeed> start(Vertx vertx, String url, String channel,
+      Consumer<String> onChange, Runnable onResubscribed) {
     PgConnectOptions options = StoreFactory.parsePostgresUrl(url);
     PgSubscriber subscriber = PgSubscriber.subscriber(vertx, options).reconnectPolicy(retries -> 1000L);
-    subscriber.channel(CHANNEL)
+    subscriber.channel(channel)
         .handler(onChange::accept)
         .subscribeHandler(v -> onResubscribed.run());
     return subscriber.connect().map(v -> new ChangeFeed(subscriber));

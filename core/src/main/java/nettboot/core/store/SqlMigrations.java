@@ -27,7 +27,8 @@ final class SqlMigrations {
       migration(1, "V1__init.sql"), migration(2, "V2__prefix_allocations.sql"),
       migration(3, "V3__machine_configs.sql"), migration(4, "V4__config_fetches.sql"),
       migration(5, "V5__replica_heartbeats.sql"),
-      migration(6, "V6__power_and_events.sql"));
+      migration(6, "V6__power_and_events.sql"),
+      migration(7, "V7__revocations.sql"));
 
   /** Key of the PostgreSQL advisory lock that serialises migrations across replicas. */
   private static final long MIGRATION_LOCK = 0x6e65747462L;

@@ -120,10 +120,15 @@ final class SqlSupport implements Stores.Database {
    * process owns the file).
    */
   <T> Future<T> announce(SqlConnection conn, T result, String change) {
+    return announce(conn, result, ChangeFeed.CHANNEL, change);
+  }
+
+  /** {@link #announce(SqlConnection, Object, String)} on {@code channel}. */
+  <T> Future<T> announce(SqlConnection conn, T result, String channel, String change) {
     if (dialect != Dialect.POSTGRES) {
       return Future.succeededFuture(result);
     }
-    return query(conn, "SELECT pg_notify('" + ChangeFeed.CHANNEL + "', #{change})",
+    return query(conn, "SELECT pg_notify('" + channel + "', #{change})",
         Map.of("change", change)).map(result);
   }
 
